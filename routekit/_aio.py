@@ -1,0 +1,73 @@
+"""Running handlers that may be sync or async, from synchronous code.
+
+Async handlers under WSGI run on **one event loop per worker thread**, reused across
+requests, so a module-level async client bound to that loop keeps working on the second
+request. When the calling thread already runs a loop (an ``async def`` test calling the
+sync client), the coroutine runs on a helper thread with its own loop instead, so the two
+loops never clash.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+import threading
+import typing as t
+
+__all__ = ["call_maybe_async", "run_coroutine"]
+
+T = t.TypeVar("T")
+
+_local = threading.local()
+
+
+def _thread_loop() -> asyncio.AbstractEventLoop:
+    loop: asyncio.AbstractEventLoop | None = getattr(_local, "loop", None)
+    if loop is None or loop.is_closed():
+        loop = asyncio.new_event_loop()
+        _local.loop = loop
+    return loop
+
+
+def _in_running_loop() -> bool:
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return False
+    return True
+
+
+def run_coroutine(coro: t.Coroutine[t.Any, t.Any, T]) -> T:
+    """Run *coro* to completion on this thread's reusable loop and return its result."""
+    if _in_running_loop():
+        return _run_on_helper_thread(coro)
+    return _thread_loop().run_until_complete(coro)
+
+
+def _run_on_helper_thread(coro: t.Coroutine[t.Any, t.Any, T]) -> T:
+    box: dict[str, t.Any] = {}
+
+    def target() -> None:
+        try:
+            box["value"] = _thread_loop().run_until_complete(coro)
+        except BaseException as exc:  # re-raised in the caller's thread
+            box["error"] = exc
+
+    thread = threading.Thread(target=target, name="routekit-async", daemon=True)
+    thread.start()
+    thread.join()
+    if "error" in box:
+        raise box["error"]
+    return t.cast(T, box["value"])
+
+
+def call_maybe_async(func: t.Callable[..., t.Any], *args: t.Any) -> t.Any:
+    """Call *func*; if it returns an awaitable (an ``async def`` handler), run it to completion."""
+    result = func(*args)
+    if inspect.isawaitable(result):
+        return run_coroutine(_await(result))
+    return result
+
+
+async def _await(awaitable: t.Awaitable[T]) -> T:
+    return await awaitable
