@@ -87,6 +87,10 @@ class Sink(t.Protocol):
     client at once, so server-sent events work), then ``finish`` once with the last bytes.
     """
 
+    @property
+    def started(self) -> bool:
+        """True once ``start`` was called (the status line and headers are out)."""
+
     def start(self, status: int, reason: str, headers: list[tuple[str, str]]) -> None:
         """Send the status line and headers. Called exactly once, before any body byte."""
 

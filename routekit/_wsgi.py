@@ -1,0 +1,123 @@
+"""The WSGI edge: environ -> :class:`RawRequest`, and a :class:`Sink` over ``start_response``."""
+
+from __future__ import annotations
+
+import typing as t
+from urllib.parse import quote
+
+from werkzeug.wsgi import get_input_stream
+
+from ._wire import RawRequest
+
+if t.TYPE_CHECKING:
+    from _typeshed.wsgi import StartResponse, WSGIEnvironment
+
+__all__ = ["WSGISink", "raw_request_from_environ"]
+
+# Characters PATH_INFO can hold that a browser would not have percent-encoded.
+_PATH_SAFE = "/:@!$&'()*+,;=-._~"
+
+
+def _raw_path(environ: WSGIEnvironment) -> str:
+    """The still-encoded request path, as Next.js matches it.
+
+    gunicorn and werkzeug's server pass the request target untouched in ``RAW_URI`` /
+    ``REQUEST_URI``, so ``%2F`` and malformed escapes keep their meaning. Without it we can
+    only re-quote the decoded ``PATH_INFO``: ``%2F`` then reads as ``/``.
+    """
+    uri = environ.get("RAW_URI") or environ.get("REQUEST_URI")
+    if uri:
+        path = uri.split("?", 1)[0]
+        if "://" in path:  # absolute-form request target (proxies)
+            rest = path.split("://", 1)[1]
+            path = "/" + rest.split("/", 1)[1] if "/" in rest else "/"
+        return path or "/"
+    script = environ.get("SCRIPT_NAME", "")
+    path_info = script + environ.get("PATH_INFO", "")
+    return quote(path_info.encode("latin-1"), safe=_PATH_SAFE) or "/"
+
+
+def raw_request_from_environ(environ: WSGIEnvironment) -> RawRequest:
+    """Build a :class:`RawRequest` from a WSGI environ."""
+    headers: list[tuple[str, str]] = []
+    for key, value in environ.items():
+        if key.startswith("HTTP_"):
+            headers.append((key[5:].replace("_", "-").lower(), value))
+    ctype = environ.get("CONTENT_TYPE")
+    if ctype:
+        headers.append(("content-type", ctype))
+    clen = environ.get("CONTENT_LENGTH")
+    content_length: int | None = None
+    if clen:
+        headers.append(("content-length", clen))
+        try:
+            content_length = int(clen)
+        except ValueError:
+            content_length = None
+    host = environ.get("HTTP_HOST") or (
+        f"{environ.get('SERVER_NAME', 'localhost')}:{environ.get('SERVER_PORT', '80')}"
+    )
+    return RawRequest(
+        method=environ.get("REQUEST_METHOD", "GET"),
+        path=_raw_path(environ),
+        query_string=environ.get("QUERY_STRING", ""),
+        headers=headers,
+        body=get_input_stream(environ, safe_fallback=True),
+        content_length=content_length,
+        scheme=environ.get("wsgi.url_scheme", "http"),
+        host=host,
+        remote_addr=environ.get("REMOTE_ADDR", ""),
+        environ=environ,
+    )
+
+
+class WSGISink:
+    """A :class:`~routekit._wire.Sink` over ``start_response``.
+
+    ``write`` goes through the WSGI ``write`` callable, so each chunk reaches the client at
+    once (server-sent events under gunicorn and ``routekit serve``); the last chunk is
+    returned as the response iterable.
+    """
+
+    __slots__ = ("_body", "_head", "_start_response", "_write", "started")
+
+    def __init__(self, start_response: StartResponse) -> None:
+        self._start_response = start_response
+        self._head: tuple[str, list[tuple[str, str]]] | None = None
+        self._write: t.Callable[[bytes], object] | None = None
+        self._body: list[bytes] = []
+        self.started = False
+
+    def start(self, status: int, reason: str, headers: list[tuple[str, str]]) -> None:
+        self._head = (f"{status} {reason}", headers)
+        self.started = True
+
+    def _send_head(self) -> t.Callable[[bytes], object]:
+        if self._write is None:
+            if self._head is None:  # pragma: no cover - the pipeline always starts first
+                raise RuntimeError("WSGISink.write() before start()")
+            status, headers = self._head
+            self._write = self._start_response(status, headers)
+        return self._write
+
+    def write(self, data: bytes) -> None:
+        write = self._send_head()
+        if data:
+            write(data)
+
+    def finish(self, data: bytes = b"") -> None:
+        self._send_head()
+        if data:
+            self._body.append(data)
+
+    @property
+    def disconnected(self) -> bool:
+        return False
+
+    def body_iterable(self) -> list[bytes]:
+        """What the WSGI application returns: the bytes not yet written."""
+        if self._write is None:
+            # The pipeline always answers; this is a last-resort guard for a broken handler path.
+            self._start_response("500 Internal Server Error", [("Content-Length", "0")])
+            self._write = lambda data: None
+        return self._body

@@ -1,0 +1,263 @@
+"""The application: the one request pipeline, and its WSGI adapter.
+
+``App.handle`` is where routing signals become HTTP: the 308 for ``//`` and trailing
+slashes, the 404 and 400 pages, dispatch by route kind, and the 500 (or the development
+error page) when a handler raises. The WSGI adapter (``App.__call__``) and the in-process
+test client both go through it, so they cannot drift.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import threading
+import typing as t
+from pathlib import Path
+
+from ._env import env_files, load_env
+from ._errorpages import (
+    send_bad_request_page,
+    send_dev_error_page,
+    send_internal_error,
+    send_not_found_page,
+    send_slash_redirect,
+)
+from ._wire import Exchange, Mode, RawRequest, Sink
+from ._wsgi import WSGISink, raw_request_from_environ
+from .errors import SettingsError
+from .loader import LoadedRoute, Loader, get_loader
+from .middleware.runner import MiddlewareRunner
+from .pages.dispatch import run_pages_route
+from .routing.discovery import discover
+from .routing.matcher import ParamDecodeError
+from .routing.table import RouteTable
+from .settings import Settings, load_settings
+from .web.dispatch import run_app_route, run_edge_route
+
+if t.TYPE_CHECKING:
+    from _typeshed.wsgi import StartResponse, WSGIEnvironment
+
+__all__ = ["App"]
+
+logger = logging.getLogger("routekit")
+
+_MODES: tuple[Mode, ...] = ("development", "production", "test")
+#: Next.js: any `\` or `//` in the path (before `?`) is a 308 to the normalised path.
+_BAD_SLASHES = re.compile(r"\\|//")
+_SLASH_RUNS = re.compile(r"/{2,}")
+
+
+def _resolve_mode(dev: bool | None, mode: Mode | None) -> Mode:
+    if mode is not None:
+        if mode not in _MODES:
+            raise SettingsError(f"mode must be one of {', '.join(_MODES)}; got {mode!r}.", "App")
+        return mode
+    if dev is not None:
+        return "development" if dev else "production"
+    env = os.environ.get("ROUTEKIT_ENV", "production")
+    if env not in _MODES:
+        raise SettingsError(
+            f"must be one of {', '.join(_MODES)}; got {env!r}.", "ROUTEKIT_ENV environment variable"
+        )
+    return t.cast(Mode, env)
+
+
+class App:
+    """A routekit project served as a WSGI application.
+
+    ``App(root)`` scans the route tree at once (a bad tree raises
+    :class:`~routekit.RouteDefinitionError` here, not on the first request) and imports each
+    route file lazily, on its first request.
+
+    :param root: the project root, the folder holding ``pages/``, ``api/`` or ``app/``.
+    :param dev: ``True`` for development behaviour (error page, reload of edited routes);
+        ``False`` for production. Default: the ``ROUTEKIT_ENV`` environment variable, else
+        production.
+    :param mode: ``"development"``, ``"production"`` or ``"test"``; overrides *dev*.
+    :param revalidate: called with each path a handler passes to ``res.revalidate()``.
+    :param settings: setting overrides, as in ``[tool.routekit]`` (``page_extensions=...``).
+    """
+
+    def __init__(
+        self,
+        root: str | os.PathLike[str] = ".",
+        *,
+        dev: bool | None = None,
+        mode: Mode | None = None,
+        revalidate: t.Callable[[str], None] | None = None,
+        **settings: t.Any,
+    ) -> None:
+        self.root = Path(root).resolve()
+        if not self.root.is_dir():
+            raise SettingsError(
+                f"the project root {str(root)!r} is not a folder; pass the folder that holds "
+                "pages/, api/ or app/.",
+                "App",
+            )
+        self.mode: Mode = _resolve_mode(dev, mode)
+        load_env(self.root, self.mode)
+        self.settings: Settings = load_settings(self.root, **settings)
+        if self.mode == "production":
+            self._require_env()
+        self.revalidate_hook = revalidate
+        self.loader: Loader = get_loader(self.root)
+        self._lock = threading.Lock()
+        self._tree_signature = self._signature() if self.mode == "development" else None
+        self.routes: RouteTable = RouteTable(discover(self.root, self.settings))
+        self.middleware: MiddlewareRunner | None = self._find_middleware()
+
+    # -- set-up ---------------------------------------------------------------------------
+
+    def _require_env(self) -> None:
+        missing = [name for name in self.settings.required_env if not os.environ.get(name)]
+        if missing:
+            raise SettingsError(
+                f"production needs the environment variable(s) {', '.join(missing)}; set them "
+                f"in the environment or in {self.root / '.env'} (see .env.example).",
+                "required_env",
+            )
+
+    def _find_middleware(self) -> MiddlewareRunner | None:
+        if not self.settings.middleware:
+            return None
+        for name in ("middleware.py", "proxy.py"):
+            path = self.root / name
+            if path.is_file():
+                return MiddlewareRunner(self.loader, path)
+        return None
+
+    def _signature(self) -> tuple[float, ...]:
+        """Modification times that change when a route file is added, renamed or removed."""
+        stamps: list[float] = []
+        for top in ("pages", "api", "app"):
+            base = self.root / top
+            if not base.is_dir():
+                continue
+            for dirpath, dirnames, _files in os.walk(base):
+                dirnames[:] = [d for d in dirnames if d != "__pycache__" and not d.startswith(".")]
+                stamps.append(os.stat(dirpath).st_mtime)
+        for env in env_files(self.root, self.mode):
+            stamps.append(env.stat().st_mtime if env.exists() else 0.0)
+        mw = self.root / "middleware.py"
+        stamps.append(mw.stat().st_mtime if mw.exists() else 0.0)
+        return tuple(stamps)
+
+    def _reload_if_changed(self) -> None:
+        """Development: pick up added/removed/renamed route files and `.env` edits."""
+        signature = self._signature()
+        if signature == self._tree_signature:
+            return
+        with self._lock:
+            if signature == self._tree_signature:
+                return
+            load_env(self.root, self.mode, override_loaded=True)
+            self.routes = RouteTable(discover(self.root, self.settings))
+            self.middleware = self._find_middleware()
+            self.loader.invalidate()
+            self._tree_signature = signature
+
+    # -- the pipeline -----------------------------------------------------------------------
+
+    def handle(self, raw: RawRequest, sink: Sink, *, mode: Mode | None = None) -> Exchange:
+        """Answer one request through *sink* and return the record of what happened.
+
+        Never raises for a handler's error: the exception is answered (500 or the
+        development page) and kept in ``exchange.exception``.
+        """
+        exchange = Exchange(raw, mode or self.mode)
+        exchange.revalidate_hook = self.revalidate_hook
+        method = raw.method
+        try:
+            if self.mode == "development":
+                self._reload_if_changed()
+            path = raw.path
+            if _BAD_SLASHES.search(path) or (len(path) > 1 and path.endswith("/")):
+                send_slash_redirect(sink, method, self._clean_destination(raw))
+                return exchange
+            if self.middleware is not None:
+                outcome = self.middleware.run(exchange, sink)
+                if outcome.answered:
+                    return exchange
+                path = exchange.raw.path
+            try:
+                match = self.routes.match(path)
+            except ParamDecodeError:
+                send_bad_request_page(sink, method)
+                return exchange
+            if match is None:
+                send_not_found_page(sink, method)
+                return exchange
+            exchange.match = match
+            loaded = self.loader.load(match.route)
+            self._dispatch(loaded, exchange, sink, match.params)
+        except Exception as exc:
+            self._answer_exception(exchange, sink, exc)
+        return exchange
+
+    def _dispatch(
+        self,
+        loaded: LoadedRoute,
+        exchange: Exchange,
+        sink: Sink,
+        params: dict[str, str | list[str]],
+    ) -> None:
+        if loaded.kind == "app":
+            run_app_route(loaded.module, exchange, sink, params)
+        elif loaded.kind == "edge":
+            assert loaded.handler is not None  # the loader guarantees a handler for edge files
+            run_edge_route(loaded.handler, exchange, sink, params)
+        else:
+            assert loaded.handler is not None  # the loader guarantees a handler for pages files
+            run_pages_route(
+                loaded.handler,
+                t.cast("t.Any", loaded.config),
+                exchange,
+                sink,
+                params,
+                external_resolver_timeout=self.settings.external_resolver_timeout,
+            )
+
+    @staticmethod
+    def _clean_destination(raw: RawRequest) -> str:
+        path = _SLASH_RUNS.sub("/", raw.path.replace("\\", "/"))
+        if len(path) > 1 and path.endswith("/"):
+            path = path.rstrip("/") or "/"
+        return f"{path}?{raw.query_string}" if raw.query_string else path
+
+    def _answer_exception(self, exchange: Exchange, sink: Sink, exc: Exception) -> None:
+        exchange.exception = exc
+        match = exchange.match
+        where = match.route.relfile if match else exchange.raw.path
+        logger.error(
+            "Error while handling %s %s (%s)", exchange.raw.method, exchange.raw.url, where,
+            exc_info=exc,
+        )
+        if sink.started:
+            # The head is out: all HTTP lets us do is end the response early.
+            sink.finish()
+            return
+        if exchange.mode == "development":
+            send_dev_error_page(
+                sink,
+                exchange.raw.method,
+                exchange.raw.url,
+                exc,
+                match.route.pattern if match else None,
+                match.route.relfile if match else None,
+            )
+        else:
+            send_internal_error(sink, exchange.raw.method)
+
+    # -- WSGI -------------------------------------------------------------------------------
+
+    def __call__(
+        self, environ: WSGIEnvironment, start_response: StartResponse
+    ) -> t.Iterable[bytes]:
+        """The WSGI entry point (gunicorn, ``routekit serve``, any WSGI server)."""
+        sink = WSGISink(start_response)
+        self.handle(raw_request_from_environ(environ), sink)
+        return sink.body_iterable()
+
+    def __repr__(self) -> str:
+        return f"<routekit.App {str(self.root)!r} mode={self.mode} routes={len(self.routes)}>"
