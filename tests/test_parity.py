@@ -1,0 +1,178 @@
+"""One pipeline, two transports: gunicorn over a socket and App.handle in-process agree.
+
+A corpus of requests goes through a real 2-worker gunicorn on 127.0.0.1 and through the
+in-process path; status, reason, headers (but the transport's own: Date, Connection,
+Server, Transfer-Encoding, Keep-Alive) and body must be identical.
+"""
+
+from __future__ import annotations
+
+import http.client
+import io
+import os
+import socket
+import subprocess
+import sys
+import time
+import typing as t
+from pathlib import Path
+
+import pytest
+
+from routekit import App
+from routekit._wire import BufferSink, RawRequest
+
+ROOT = Path(__file__).parent / "fixtures" / "parity"
+TRANSPORT_HEADERS = {"date", "connection", "server", "transfer-encoding", "keep-alive"}
+
+Case = tuple[str, str, dict[str, str], bytes]
+
+CORPUS: list[Case] = [
+    ("GET", "/api/hello", {}, b""),
+    ("HEAD", "/api/hello", {}, b""),
+    ("POST", "/api/hello", {}, b""),
+    ("GET", "/api/hello/", {}, b""),
+    ("GET", "/api/hello/?a=1", {}, b""),
+    ("GET", "//api//hello", {}, b""),
+    ("GET", "/api/users/me", {}, b""),
+    ("GET", "/api/users/42?id=nope&x=1&x=2", {}, b""),
+    ("GET", "/api/users/a%20b", {}, b""),
+    ("GET", "/api/users/%E0%A4%A", {}, b""),
+    ("GET", "/api/docs/a/b%2Fc", {}, b""),
+    ("GET", "/api/opt", {}, b""),
+    ("GET", "/api/opt?slug=q", {}, b""),
+    ("GET", "/api/opt/x/y", {}, b""),
+    ("GET", "/api/nope", {}, b""),
+    ("GET", "/API/hello", {}, b""),
+    ("POST", "/api/echo", {"Content-Type": "application/json"}, b'{"a": [1, 2.5, "\xc3\xa9"]}'),
+    ("POST", "/api/echo", {"Content-Type": "application/json"}, b"{bad"),
+    ("POST", "/api/echo", {"Content-Type": "application/json"}, b""),
+    ("POST", "/api/echo", {"Content-Type": "application/x-www-form-urlencoded"}, b"a=1&a=2&b"),
+    ("POST", "/api/echo", {"Content-Type": "text/plain; charset=nope"}, b"x"),
+    ("GET", "/api/echo", {"Cookie": "a=1; a=2; b=%20x"}, b""),
+    ("POST", "/api/small", {"Content-Type": "text/plain"}, b"0123456789"),
+    ("POST", "/api/small", {"Content-Type": "text/plain"}, b"0123456789A"),
+    ("GET", "/api/kinds?kind=bytes", {}, b""),
+    ("GET", "/api/kinds?kind=number", {}, b""),
+    ("GET", "/api/kinds?kind=none", {}, b""),
+    ("GET", "/api/kinds?kind=empty204", {}, b""),
+    ("GET", "/api/kinds?kind=redirect", {}, b""),
+    ("GET", "/api/kinds?kind=redirect301", {}, b""),
+    ("GET", "/api/kinds?kind=cookie", {}, b""),
+    ("GET", "/api/kinds?kind=write", {}, b""),
+    ("GET", "/api/kinds?kind=unended", {}, b""),
+    ("GET", "/api/kinds?kind=boom", {}, b""),
+    ("GET", "/api/kinds?kind=teapot", {}, b""),
+    ("GET", "/api/hello", {"If-None-Match": '"kxl31zjxesh"'}, b""),
+    ("GET", "/api/items/7?q=z", {}, b""),
+    ("HEAD", "/api/items/7", {}, b""),
+    ("OPTIONS", "/api/items/7", {}, b""),
+    ("DELETE", "/api/items/7", {}, b""),
+    ("POST", "/api/items/7", {"Content-Type": "application/json"}, b'{"n": 1}'),
+    ("GET", "/api/ping", {}, b""),
+    ("PUT", "/api/edge?id=3", {}, b""),
+]
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def gunicorn_url() -> t.Iterator[tuple[str, int]]:
+    port = _free_port()
+    env = {**os.environ, "ROUTEKIT_ENV": "production"}
+    proc = subprocess.Popen(
+        [
+            sys.executable, "-m", "gunicorn", "--workers", "2", "--bind", f"127.0.0.1:{port}",
+            "--log-level", "warning", f"routekit:App({str(ROOT)!r})",
+        ],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            break
+        except OSError:
+            if proc.poll() is not None:
+                raise RuntimeError(proc.stderr.read().decode() if proc.stderr else "gunicorn died")
+            time.sleep(0.05)
+    try:
+        yield ("127.0.0.1", port)
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+def _over_socket(addr: tuple[str, int], case: Case) -> tuple[int, str, list[tuple[str, str]], bytes]:
+    method, target, headers, body = case
+    conn = http.client.HTTPConnection(*addr, timeout=10)
+    try:
+        conn.putrequest(method, target, skip_host=True, skip_accept_encoding=True)
+        conn.putheader("Host", f"localhost:{addr[1]}")
+        for name, value in headers.items():
+            conn.putheader(name, value)
+        if body or method in {"POST", "PUT", "PATCH"}:
+            conn.putheader("Content-Length", str(len(body)))
+        conn.endheaders(body or None)
+        resp = conn.getresponse()
+        data = resp.read()
+        return resp.status, resp.reason, resp.getheaders(), data
+    finally:
+        conn.close()
+
+
+def _in_process(app: App, port: int, case: Case) -> tuple[int, str, list[tuple[str, str]], bytes]:
+    method, target, headers, body = case
+    path, _, query = target.partition("?")
+    header_list = [("host", f"localhost:{port}")]
+    header_list += [(k.lower(), v) for k, v in headers.items()]
+    if body or method in {"POST", "PUT", "PATCH"}:
+        header_list.append(("content-length", str(len(body))))
+    raw = RawRequest(
+        method=method,
+        path=path,
+        query_string=query,
+        headers=header_list,
+        body=io.BytesIO(body),
+        content_length=len(body),
+        host=f"localhost:{port}",
+    )
+    sink = BufferSink()
+    app.handle(raw, sink)
+    return sink.status, sink.reason, sink.headers, sink.body
+
+
+def _comparable(headers: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    return sorted((k.lower(), v) for k, v in headers if k.lower() not in TRANSPORT_HEADERS)
+
+
+@pytest.mark.parametrize("case", CORPUS, ids=lambda c: f"{c[0]} {c[1]}")
+def test_parity_gunicorn_and_in_process_agree(gunicorn_url: tuple[str, int], case: Case) -> None:
+    app = App(ROOT, mode="production")
+    status, reason, headers, body = _over_socket(gunicorn_url, case)
+    in_status, in_reason, in_headers, in_body = _in_process(app, gunicorn_url[1], case)
+    assert (in_status, in_reason) == (status, reason)
+    assert _comparable(in_headers) == _comparable(headers)
+    assert in_body == body
+
+
+def test_parity_gunicorn_streams_first_chunk_before_handler_finishes(
+    gunicorn_url: tuple[str, int], tmp_path: Path
+) -> None:
+    marker = tmp_path / "go"
+    conn = http.client.HTTPConnection(*gunicorn_url, timeout=10)
+    conn.request("GET", f"/api/stream/sse?marker={marker}")
+    resp = conn.getresponse()
+    assert resp.getheader("content-type") == "text/event-stream"
+    first = resp.read1(64)
+    # The handler is still blocked waiting for the marker: the first event arrived on its own.
+    assert first == b"data: first\n\n"
+    marker.touch()
+    assert resp.read() == b"data: second\n\n"
+    conn.close()
