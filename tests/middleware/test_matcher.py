@@ -1,0 +1,228 @@
+from __future__ import annotations
+
+import pytest
+
+from routekit.errors import ConfigError
+from routekit.middleware.matcher import (
+    DEFAULT_MATCHER,
+    compile_matcher,
+    matcher_from_config,
+    source_to_regex,
+)
+
+NEGATIVE = "/((?!api|_next/static|_next/image|favicon.ico).*)"
+
+
+@pytest.mark.parametrize(
+    ("source", "path", "expected"),
+    [
+        ("/about", "/about", True),
+        ("/about", "/about/", True),
+        ("/about", "/about/a", False),
+        ("/about", "/About", False),
+        ("/about/:path*", "/about", True),
+        ("/about/:path*", "/about/a/b", True),
+        ("/about/:path*", "/aboutx", False),
+        ("/about/:path+", "/about", False),
+        ("/about/:path+", "/about/a/b", True),
+        ("/about/:slug", "/about/a", True),
+        ("/about/:slug", "/about/a/b", False),
+        ("/about/:slug?", "/about", True),
+        ("/about/:slug?", "/about/a", True),
+        ("/api/:id.json", "/api/1.json", True),
+        ("/files/(.*)", "/files/a/b/c", True),
+        ("/(api|trpc)(.*)", "/api", True),
+        ("/(api|trpc)(.*)", "/trpc/x", True),
+        ("/(api|trpc)(.*)", "/other", False),
+        ("/user/:id(\\d+)", "/user/42", True),
+        ("/user/:id(\\d+)", "/user/abc", False),
+        (NEGATIVE, "/", True),
+        (NEGATIVE, "/dashboard", True),
+        (NEGATIVE, "/api", False),
+        (NEGATIVE, "/api/users", False),
+        (NEGATIVE, "/apix", False),
+        (NEGATIVE, "/_next/static/chunk.js", False),
+        (NEGATIVE, "/favicon.ico", False),
+        ("/", "/", True),
+        ("/", "/index", True),
+        ("/", "/x", False),
+        # the /_next/data/<buildId>/...json variant Next.js adds to every source
+        ("/about/:path*", "/_next/data/build1/about.json", True),
+        ("/about/:path*", "/_next/data/build1/about/team.json", True),
+        ("/about", "/_next/data/build1/about.json", True),
+        ("/", "/_next/data/build1/index.json", True),
+        # the raw, percent-encoded path is what is matched
+        ("/caf%C3%A9", "/caf%C3%A9", True),
+        ("/a b", "/a%20b", False),
+    ],
+)
+def test_compile_matcher_translation_table(source: str, path: str, expected: bool) -> None:
+    assert compile_matcher(source).matches(path) is expected
+
+
+def test_source_to_regex_wraps_like_nextjs() -> None:
+    assert source_to_regex("/api/:id") == (
+        r"^(?:\/(_next/data/[^/]{1,}))?\/api(?:\/([^\/#\?]+?))(\.json)?[\/#\?]?\Z"
+    )
+
+
+@pytest.mark.parametrize(
+    ("path", "expected"),
+    [
+        ("/", True),
+        ("/api/x", True),
+        ("/_next/static/a.js", False),
+        ("/_next/image", False),
+        ("/_next/data/b/x.json", True),
+    ],
+)
+def test_default_matcher_skips_next_internals(path: str, expected: bool) -> None:
+    assert DEFAULT_MATCHER.matches(path) is expected
+    assert compile_matcher(None) is DEFAULT_MATCHER
+    assert matcher_from_config({"runtime": "nodejs"}).matches(path) is expected
+
+
+def test_compile_matcher_list_matches_any_entry() -> None:
+    matcher = compile_matcher(["/a", {"source": "/b/:p*"}])
+    assert matcher.matches("/a")
+    assert matcher.matches("/b/c")
+    assert not matcher.matches("/c")
+
+
+def test_matcher_from_config_reads_matcher_key() -> None:
+    assert matcher_from_config({"matcher": "/x"}).matches("/x")
+    assert not matcher_from_config({"matcher": "/x"}).matches("/y")
+    assert matcher_from_config(None) is DEFAULT_MATCHER
+
+
+HAS_CASES = [
+    # (condition, headers, query_string, expected)
+    ({"type": "header", "key": "X-Flag"}, [("x-flag", "1")], "", True),
+    ({"type": "header", "key": "x-flag"}, [("X-FLAG", "1")], "", True),
+    ({"type": "header", "key": "x-flag"}, [], "", False),
+    ({"type": "header", "key": "x-flag"}, [("x-flag", "")], "", False),
+    ({"type": "header", "key": "x-flag", "value": "yes|true"}, [("x-flag", "true")], "", True),
+    ({"type": "header", "key": "x-flag", "value": "yes"}, [("x-flag", "yes!")], "", False),
+    ({"type": "header", "key": "x-a", "value": "1, 2"}, [("x-a", "1"), ("x-a", "2")], "", True),
+    ({"type": "cookie", "key": "session"}, [("cookie", "a=1; session=abc")], "", True),
+    ({"type": "cookie", "key": "session", "value": "a.c"}, [("cookie", "session=abc")], "", True),
+    ({"type": "cookie", "key": "session"}, [("cookie", "other=1")], "", False),
+    ({"type": "cookie", "key": "s", "value": "a b"}, [("cookie", "s=a%20b")], "", True),
+    ({"type": "query", "key": "preview"}, [], "preview=1", True),
+    ({"type": "query", "key": "preview"}, [], "preview=", False),
+    ({"type": "query", "key": "v", "value": "2"}, [], "v=1&v=2", True),
+    ({"type": "query", "key": "v", "value": "1"}, [], "v=1&v=2", False),
+    ({"type": "host", "value": "example.com"}, [("host", "Example.com:3000")], "", True),
+    ({"type": "host", "value": "example.com"}, [("host", "other.com")], "", False),
+    ({"type": "host", "value": "(?<sub>[a-z]+).example.com"}, [("host", "a.example.com")], "", True),
+]
+
+
+@pytest.mark.parametrize(("condition", "headers", "query", "expected"), HAS_CASES)
+def test_matcher_has_conditions(
+    condition: dict[str, str], headers: list[tuple[str, str]], query: str, expected: bool
+) -> None:
+    matcher = compile_matcher([{"source": "/p", "has": [condition]}])
+    assert matcher.matches("/p", headers, query) is expected
+
+
+@pytest.mark.parametrize(("condition", "headers", "query", "expected"), HAS_CASES)
+def test_matcher_missing_conditions_are_the_negation(
+    condition: dict[str, str], headers: list[tuple[str, str]], query: str, expected: bool
+) -> None:
+    matcher = compile_matcher([{"source": "/p", "missing": [condition]}])
+    assert matcher.matches("/p", headers, query) is (not expected)
+
+
+def test_matcher_has_needs_the_path_to_match_too() -> None:
+    matcher = compile_matcher([{"source": "/p", "has": [{"type": "query", "key": "a"}]}])
+    assert not matcher.matches("/q", [], "a=1")
+
+
+def test_matcher_has_all_and_missing_none() -> None:
+    matcher = compile_matcher(
+        [
+            {
+                "source": "/p",
+                "has": [{"type": "header", "key": "a"}, {"type": "header", "key": "b"}],
+                "missing": [{"type": "cookie", "key": "done"}],
+            }
+        ]
+    )
+    assert matcher.matches("/p", [("a", "1"), ("b", "1")])
+    assert not matcher.matches("/p", [("a", "1")])
+    assert not matcher.matches("/p", [("a", "1"), ("b", "1"), ("cookie", "done=1")])
+
+
+@pytest.mark.parametrize(
+    ("matcher", "message", "hint"),
+    [
+        ("about", r"matcher: source must start with / \(got 'about'\)", "write '/about'"),
+        (["/ok", "x"], r"matcher\[1\]: source must start with /", "write '/x'"),
+        ("/" + "a" * 4096, r"exceeds max built length of 4096", "shorter"),
+        ("/a/(b", r"Invalid source '/a/\(b': Unbalanced pattern at 3", "path-to-regexp"),
+        ("/a/(?:b)", r"Pattern cannot start with \"\?\" at 4", "path-to-regexp"),
+        ("/a/((b))", r"Capturing groups are not allowed at 4", "non-capturing"),
+        ("/a/:", r"Missing parameter name at 3", "path-to-regexp"),
+        ("/:a:b", r'Must have text between two parameters, missing text after "a"', "v6"),
+        ("/a/{b", r"Unexpected END at 5, expected CLOSE", "path-to-regexp"),
+        ("/(.*)(.*)*", r'Can not repeat "1" without a prefix and suffix', "path-to-regexp"),
+        ({"source": "/a"}, r"matcher: must be a string or an array", r"wrap the dict in a list"),
+        (42, r"matcher: must be a string or a list \(got 42\)", "matcher"),
+        ([42], r"matcher\[0\]: must be an array of strings or middleware matchers", "source"),
+        ([{"sorce": "/a"}], r"matcher\[0\]: unknown key 'sorce'", "did you mean 'source'"),
+        ([{"has": []}], r"matcher\[0\].source: source is required", "/api/:path\\*"),
+        ([{"source": "/a", "locale": True}], r"locale must be False or absent", "locale"),
+        ([{"source": "/a", "has": {"type": "header"}}], r"has: must be a list", "header"),
+        (
+            [{"source": "/a", "has": [{"type": "body", "key": "x"}]}],
+            r"has\[0\]: Invalid discriminator value. Expected 'header' \| 'query' \| 'cookie'",
+            "header",
+        ),
+        (
+            [{"source": "/a", "has": [{"type": "header"}]}],
+            r"has\[0\]: key is required when type is header, query or cookie",
+            "header",
+        ),
+        (
+            [{"source": "/a", "missing": [{"type": "host"}]}],
+            r"missing\[0\]: host must have a value",
+            "example.com",
+        ),
+        (
+            [{"source": "/a", "has": [{"type": "host", "key": "h", "value": "x"}]}],
+            r"has\[0\]: unknown key 'key'",
+            "allowed: type, value",
+        ),
+        (
+            [{"source": "/a", "has": [{"type": "query", "key": "q", "value": 1}]}],
+            r"has\[0\]: value must be a string",
+            "regex",
+        ),
+        (
+            [{"source": "/a", "has": [{"type": "query", "key": "q", "value": "("}]}],
+            r"has\[0\]: value is not a valid regex",
+            "regex",
+        ),
+    ],
+)
+def test_compile_matcher_rejects_invalid_config(matcher: object, message: str, hint: str) -> None:
+    with pytest.raises(ConfigError, match=message) as info:
+        compile_matcher(matcher, file="src/middleware.py")
+    text = str(info.value)
+    assert text.startswith("src/middleware.py: invalid middleware config: ")
+    assert "\n  fix: " in text
+    assert hint.replace("\\", "") in text.split("\n  fix: ")[1]
+
+
+def test_config_error_keeps_the_facts() -> None:
+    with pytest.raises(ConfigError) as info:
+        compile_matcher(["/ok", "bad"])
+    assert info.value.file == "middleware.py"
+    assert info.value.key == "matcher[1]"
+    assert info.value.value == "bad"
+
+
+def test_matcher_from_config_rejects_non_dict() -> None:
+    with pytest.raises(ConfigError, match=r"config must be a dict \(got \['/a'\]\)"):
+        matcher_from_config(["/a"])
