@@ -114,7 +114,7 @@ HAS_CASES = [
     ({"type": "query", "key": "v", "value": "1"}, [], "v=1&v=2", False),
     ({"type": "host", "value": "example.com"}, [("host", "Example.com:3000")], "", True),
     ({"type": "host", "value": "example.com"}, [("host", "other.com")], "", False),
-    ({"type": "host", "value": "(?<sub>[a-z]+).example.com"}, [("host", "a.example.com")], "", True),
+    ({"type": "host", "value": "(?<s>[a-z]+).example.com"}, [("host", "a.example.com")], "", True),
 ]
 
 
