@@ -1,0 +1,206 @@
+"""Cookies the way the npm ``cookie`` package does them: ``Cookie`` parsing and ``Set-Cookie``.
+
+* :func:`parse_cookie_header` is ``req.cookies``: Next.js' ``getCookieParser`` runs
+  ``cookie.parse`` (0.4 rules) on the ``Cookie`` header.
+* :func:`serialize_cookie` is ``cookie.serialize`` from the current ``cookie`` package
+  (1.x), what a Next.js user calls for ``res.setHeader("Set-Cookie", ...)``, and what
+  ``res.set_cookie`` uses.
+
+werkzeug's ``parse_cookie``/``dump_cookie`` quote and decode differently (RFC 2068 octal
+escapes, last occurrence wins, ``"`` quoting), so both directions are our own code.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import typing as t
+from datetime import date, datetime
+from urllib.parse import quote
+
+from werkzeug.http import http_date
+
+from ._query import JS_WHITESPACE, decode_uri_component
+
+__all__ = ["parse_cookie_header", "serialize_cookie"]
+
+
+def parse_cookie_header(value: str) -> dict[str, str]:
+    """Parse a ``Cookie`` header value into ``{name: value}`` as ``cookie.parse`` (0.4) does.
+
+    Pairs are split on ``;``; a pair without ``=`` is skipped; name and value are trimmed;
+    a value starting with ``"`` loses its first and last character; the value is
+    ``decodeURIComponent``-decoded, or kept raw when that fails; the **first** occurrence
+    of a name wins.
+    """
+    cookies: dict[str, str] = {}
+    if not value:
+        return cookies
+    for pair in value.split(";"):
+        name, eq, raw = pair.partition("=")
+        if not eq:
+            continue
+        name = name.strip(JS_WHITESPACE)
+        if name in cookies:
+            continue
+        raw = raw.strip(JS_WHITESPACE)
+        if raw[:1] == '"':
+            # cookie@0.4 slices unconditionally: '"abc' becomes 'ab'.
+            raw = raw[1:-1]
+        try:
+            cookies[name] = decode_uri_component(raw)
+        except ValueError:
+            cookies[name] = raw
+    return cookies
+
+
+# cookie 1.x validation: name = any VCHAR but ";" and "="; value = any VCHAR but ";".
+_NAME = re.compile(r"[\x21-\x3a\x3c\x3e-\x7e]+")
+_VALUE = re.compile(r"[\x21-\x3a\x3c-\x7e]*")
+_DOMAIN = re.compile(
+    r"[.]?[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:[.][a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*",
+    re.IGNORECASE,
+)
+_PATH = re.compile(r"[\x20-\x3a\x3d-\x7e]*")
+
+_PRIORITY = {"low": "Low", "medium": "Medium", "high": "High"}
+_SAME_SITE = {"strict": "Strict", "lax": "Lax", "none": "None"}
+
+# Both spellings are accepted; each maps to the snake_case name used below.
+_OPTION_NAMES = {
+    "max_age": "max_age",
+    "maxAge": "max_age",
+    "expires": "expires",
+    "domain": "domain",
+    "path": "path",
+    "http_only": "http_only",
+    "httpOnly": "http_only",
+    "secure": "secure",
+    "partitioned": "partitioned",
+    "priority": "priority",
+    "same_site": "same_site",
+    "sameSite": "same_site",
+    "encode": "encode",
+}
+
+
+def _encode_uri_component(value: str) -> str:
+    # encodeURIComponent keeps A-Z a-z 0-9 and - _ . ! ~ * ' ( ); quote() always keeps _.-~
+    return quote(value, safe="!'()*")
+
+
+def _normalise_options(options: dict[str, object]) -> dict[str, object]:
+    normalised: dict[str, object] = {}
+    for key, value in options.items():
+        canonical = _OPTION_NAMES.get(key)
+        if canonical is None:
+            close = difflib.get_close_matches(key, _OPTION_NAMES, n=1)
+            hint = f"; did you mean {close[0]!r}?" if close else ""
+            raise TypeError(
+                f"serialize_cookie() got an unknown option {key!r}{hint} "
+                f"(known: {', '.join(sorted(set(_OPTION_NAMES.values())))})"
+            )
+        if canonical in normalised:
+            raise TypeError(
+                f"serialize_cookie() got the option {canonical!r} twice "
+                "(snake_case and camelCase spellings); pass only one"
+            )
+        normalised[canonical] = value
+    return normalised
+
+
+def _max_age(value: object) -> str:
+    # Number.isInteger: 3 and 3.0 pass, 3.5, "3", True and NaN do not.
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise TypeError(f"option maxAge is invalid: {value!r} (expected an integer of seconds)")
+    if isinstance(value, float):
+        if not value.is_integer():
+            raise TypeError(f"option maxAge is invalid: {value!r} (expected an integer of seconds)")
+        value = int(value)
+    return str(value)
+
+
+def _expires(value: object) -> str:
+    if isinstance(value, bool) or not isinstance(value, (datetime, date, int, float)):
+        raise TypeError(
+            f"option expires is invalid: {value!r} (expected a datetime or a POSIX timestamp)"
+        )
+    try:
+        return http_date(value)
+    except (OverflowError, ValueError, OSError) as exc:
+        raise TypeError(f"option expires is invalid: {value!r} ({exc})") from exc
+
+
+def _choice(option: str, value: object, table: dict[str, str]) -> str:
+    key = value.lower() if isinstance(value, str) else value
+    if option == "sameSite" and key is True:
+        key = "strict"
+    if isinstance(key, str) and key in table:
+        return table[key]
+    choices = ", ".join(repr(choice) for choice in table)
+    raise TypeError(f"option {option} is invalid: {value!r} (expected one of {choices})")
+
+
+def serialize_cookie(name: str, value: str | None, **options: t.Any) -> str:
+    """Build a ``Set-Cookie`` header value exactly as the npm ``cookie`` package's ``serialize``.
+
+    The value is ``encodeURIComponent``-encoded unless ``encode=`` gives another function.
+    Attributes come in the package's order: ``Max-Age``, ``Domain``, ``Path``, ``Expires``,
+    ``HttpOnly``, ``Secure``, ``Partitioned``, ``Priority``, ``SameSite``. Options accept
+    snake_case or camelCase: ``max_age``/``maxAge`` (integer seconds), ``expires`` (a
+    ``datetime`` or a timestamp), ``domain``, ``path``, ``http_only``/``httpOnly``,
+    ``secure``, ``partitioned``, ``priority`` (``low``/``medium``/``high``) and
+    ``same_site``/``sameSite`` (``True`` = ``Strict``, ``"lax"``, ``"strict"``, ``"none"``).
+    Falsy ``domain``/``path``/``expires``/flags are left out, as in JavaScript.
+
+    :raises TypeError: with the package's message (``argument name is invalid: ...``) for
+        a name, value or option the header grammar does not allow.
+    """
+    opts = _normalise_options(options)
+    encode = opts.get("encode") or _encode_uri_component
+    if not callable(encode):
+        raise TypeError(f"option encode is invalid: {encode!r} (expected a function)")
+    if not isinstance(name, str) or not _NAME.fullmatch(name):
+        raise TypeError(
+            f"argument name is invalid: {name!r} (a cookie name is 1+ visible ASCII "
+            "characters other than ';' and '=')"
+        )
+    raw = "" if value is None else value if isinstance(value, str) else str(value)
+    encoded = "" if value is None else encode(raw)
+    if not isinstance(encoded, str) or not _VALUE.fullmatch(encoded):
+        raise TypeError(
+            f"argument val is invalid: {raw!r} (after encoding it must be visible ASCII "
+            "characters other than ';')"
+        )
+    parts = [f"{name}={encoded}"]
+    max_age = opts.get("max_age")
+    if max_age is not None:
+        parts.append(f"Max-Age={_max_age(max_age)}")
+    domain = opts.get("domain")
+    if domain:
+        if not isinstance(domain, str) or not _DOMAIN.fullmatch(domain):
+            raise TypeError(f"option domain is invalid: {domain!r} (expected a host name)")
+        parts.append(f"Domain={domain}")
+    path = opts.get("path")
+    if path:
+        if not isinstance(path, str) or not _PATH.fullmatch(path):
+            raise TypeError(
+                f"option path is invalid: {path!r} (printable ASCII other than ';' expected)"
+            )
+        parts.append(f"Path={path}")
+    expires = opts.get("expires")
+    if expires is not None and expires is not False:
+        parts.append(f"Expires={_expires(expires)}")
+    if opts.get("http_only"):
+        parts.append("HttpOnly")
+    if opts.get("secure"):
+        parts.append("Secure")
+    if opts.get("partitioned"):
+        parts.append("Partitioned")
+    priority = opts.get("priority")
+    if priority:
+        parts.append(f"Priority={_choice('priority', priority, _PRIORITY)}")
+    same_site = opts.get("same_site")
+    if same_site:
+        parts.append(f"SameSite={_choice('sameSite', same_site, _SAME_SITE)}")
+    return "; ".join(parts)
