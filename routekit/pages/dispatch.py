@@ -1,0 +1,134 @@
+"""``run_pages_route()``: Next.js' ``apiResolver`` for one ``pages/api`` request.
+
+Build ``req`` (parsing the body first, as Next.js awaits it), build ``res``, call the
+handler (sync or async), then the checks Next.js runs after it: a returned value, a
+returned Web ``Response``, a response left un-ended. Handler exceptions propagate: the
+app decides between a 500 and the development error page.
+"""
+
+from __future__ import annotations
+
+import typing as t
+
+from .._aio import call_maybe_async
+from .._wire import NOTICE_RETURNED_VALUE, NOTICE_UNENDED
+from ..errors import RequestError, RoutekitError
+from .request import build_request
+from .response import ApiResponse
+
+if t.TYPE_CHECKING:
+    from .._wire import Exchange, Sink
+    from ..config import PagesConfig
+    from .request import ApiRequest
+
+__all__ = ["Handler", "ResponseObjectReturnedError", "run_pages_route"]
+
+#: A ``pages/api`` handler: ``def handler(req, res)`` or ``async def handler(req, res)``.
+Handler = t.Callable[["ApiRequest", ApiResponse], object]
+
+_RESPONSE_RETURNED = (
+    "API route returned a Response object in the Node.js runtime, this is not supported. "
+    'Please use `runtime: "edge"` instead: https://nextjs.org/docs/api-routes/edge-api-routes'
+)
+
+
+class ResponseObjectReturnedError(RoutekitError, TypeError):
+    """A ``pages/api`` handler returned a Web ``Response`` instead of writing to ``res``.
+
+    Raised in development and test modes, with Next.js' message; the app answers 500.
+    """
+
+
+def _js_typeof(value: object) -> str:
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, (int, float)):
+        return "number"
+    if callable(value):
+        return "function"
+    return "object"
+
+
+def _is_web_response(value: object) -> bool:
+    # Duck-typed so routekit.web's Response and any look-alike are both caught.
+    return (
+        not isinstance(value, ApiResponse)
+        and hasattr(value, "status")
+        and hasattr(value, "headers")
+        and hasattr(value, "body")
+    )
+
+
+def run_pages_route(
+    handler: Handler,
+    config: PagesConfig,
+    exchange: Exchange,
+    sink: Sink,
+    params: t.Mapping[str, str | list[str]],
+    *,
+    external_resolver_timeout: float = 30.0,
+    record_chunks: bool = False,
+) -> ApiResponse:
+    """Run one ``pages/api`` request through *handler*, as Next.js' ``apiResolver``.
+
+    A :class:`~routekit.errors.RequestError` from body parsing is answered as Next.js'
+    ``sendError`` (status, the message as reason phrase and as plain-text body, no
+    ``Content-Type``) and the handler is not called. After the handler returns, a response
+    it left open is ended with the status and headers set so far; unless it already sent
+    its head, ``API resolved without sending a response ...`` is logged (in every mode).
+    With ``externalResolver`` the response is first awaited from other threads for up to
+    *external_resolver_timeout* seconds.
+
+    :param record_chunks: keep the body chunks on the returned response (tests).
+    :returns: the response, so the caller can tell whether its head was sent.
+    :raises ResponseObjectReturnedError: the handler returned a Web ``Response`` (dev/test).
+    :raises Exception: whatever the handler raised.
+    """
+    res = ApiResponse(
+        exchange, sink, response_limit=config.response_limit, record_chunks=record_chunks
+    )
+    try:
+        req = build_request(exchange, params, config)
+    except RequestError as exc:
+        res.status_code = exc.status
+        res.status_message = exc.message
+        res.end(exc.message)
+        return res
+    result = call_maybe_async(handler, req, res)
+    if result is not None and exchange.dev_warnings:
+        if _is_web_response(result):
+            raise ResponseObjectReturnedError(_RESPONSE_RETURNED)
+        exchange.notice(
+            NOTICE_RETURNED_VALUE,
+            f"API handler should not return a value, received {_js_typeof(result)}.",
+        )
+    if not res.finished:
+        _end_unended(res, config, exchange, external_resolver_timeout)
+    return res
+
+
+def _end_unended(res: ApiResponse, config: PagesConfig, exchange: Exchange, timeout: float) -> None:
+    url = exchange.raw.url
+    if config.external_resolver:
+        if res.wait_ended(timeout):
+            return
+        exchange.notice(
+            NOTICE_UNENDED,
+            f"API resolved without sending a response for {url}, this may result in stalled "
+            f"requests. (externalResolver: res.end() was not called within {timeout:g}s; "
+            "routekit ended the response)",
+        )
+    elif not res.headers_sent:
+        exchange.notice(
+            NOTICE_UNENDED,
+            f"API resolved without sending a response for {url}, this may result in stalled "
+            "requests.",
+        )
+    if not res.finished:  # another thread may have ended it meanwhile
+        try:
+            res.end()
+        except RoutekitError:
+            if not res.finished:
+                raise
