@@ -236,7 +236,7 @@ def _unserialisable(value: object, path: str, context: str) -> JsonEncodeError:
         hint = "str(value)"
     else:
         hint = _HINTS.get(type_name, "")
-    article = "an" if type_name[:1].lower() in "aeiou" else "a"
+    article = "an" if type_name[:1].lower() in "aeio" else "a"  # "a UUID", "an int"
     fix = f"e.g. {hint}" if hint else "to a dict, list, str, int, float, bool or None"
     return JsonEncodeError(
         f"{context} cannot serialise {article} {type_name} at {path}; convert it first ({fix})",
