@@ -1,0 +1,426 @@
+"""Connect-style helpers for ``pages/api`` handlers: run_middleware, cors, create_router.
+
+Next.js' docs run Express/connect middleware inside an API route with a small
+``runMiddleware(req, res, fn)`` helper; the npm ``cors`` package and ``next-connect`` are the
+usual companions. These are their Python counterparts, working on routekit's pages
+``req``/``res`` (``req.method``, ``req.headers``, ``res.set_header``, ``res.status``,
+``res.end``...). Middleware and handlers may be sync or ``async def``.
+
+A middleware is ``fn(req, res, next)``: it calls ``next()`` to let the request go on,
+``next(error)`` to fail it, or ends the response itself and does not call ``next``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+import logging
+import re
+import typing as t
+from collections.abc import Callable, Iterable, Sequence
+
+from ._aio import call_maybe_async, run_coroutine
+
+__all__ = ["Router", "cors", "create_router", "run_middleware"]
+
+logger = logging.getLogger("routekit")
+
+Next = Callable[..., t.Any]
+#: ``fn(req, res, next)``, sync or async.
+Middleware = Callable[[t.Any, t.Any, Next], t.Any]
+#: ``fn(req, res)`` or ``fn(req, res, next)``, sync or async.
+Handler = Callable[..., t.Any]
+
+
+class _NextRecorder:
+    """The ``next`` handed to :func:`run_middleware`'s middleware."""
+
+    __slots__ = ("called", "error")
+
+    def __init__(self) -> None:
+        self.called = False
+        self.error: BaseException | None = None
+
+    def __call__(self, result: object = None) -> None:
+        self.called = True
+        if isinstance(result, BaseException):
+            self.error = result
+
+
+def run_middleware(req: t.Any, res: t.Any, fn: Middleware) -> bool:
+    """Run an Express/connect-style middleware ``fn(req, res, next)`` inside a handler.
+
+    The Python form of the ``runMiddleware`` helper from Next.js' docs::
+
+        def handler(req, res):
+            if not run_middleware(req, res, cors(origins=["https://app.example"])):
+                return  # the middleware answered (a CORS preflight)
+            res.json({"ok": True})
+
+    :returns: ``True`` once the middleware called ``next()``; ``False`` when it returned
+        without calling ``next`` -- it answered the request itself (ended the response), so
+        the handler should return. (The JavaScript helper's promise never settles then.)
+    :raises: the error passed to ``next(error)``, or raised by the middleware.
+    """
+    nxt = _NextRecorder()
+    call_maybe_async(fn, req, res, nxt)
+    if nxt.error is not None:
+        raise nxt.error
+    return nxt.called
+
+
+# --- cors: the npm `cors` package (2.8) ---------------------------------------------------
+
+OriginSpec = t.Union[str, bool, "re.Pattern[str]", Sequence[t.Union[str, "re.Pattern[str]"]]]
+_DEFAULT_METHODS = ("GET", "HEAD", "PUT", "PATCH", "POST", "DELETE")
+
+
+def _join(value: str | Iterable[str]) -> str:
+    return value if isinstance(value, str) else ",".join(value)
+
+
+def _origin_allowed(origin: str | None, allowed: object) -> bool:
+    if isinstance(allowed, (list, tuple)):
+        return any(_origin_allowed(origin, item) for item in allowed)
+    if isinstance(allowed, str):
+        return origin == allowed
+    if isinstance(allowed, re.Pattern):
+        return origin is not None and allowed.search(origin) is not None
+    return bool(allowed)
+
+
+def _vary(res: t.Any, field: str) -> None:
+    # The npm `vary` package: append to Vary once, case-insensitively; `*` absorbs all.
+    current = res.get_header("Vary")
+    if isinstance(current, (list, tuple)):
+        current = ", ".join(current)
+    if not current:
+        res.set_header("Vary", field)
+        return
+    values = [v.strip() for v in str(current).split(",") if v.strip()]
+    if "*" in values:
+        return
+    if field == "*":
+        res.set_header("Vary", "*")
+    elif field.lower() not in (v.lower() for v in values):
+        res.set_header("Vary", f"{current}, {field}")
+
+
+def cors(
+    origins: OriginSpec | Callable[[str | None], object] = "*",
+    methods: str | Sequence[str] = _DEFAULT_METHODS,
+    allowed_headers: str | Sequence[str] | None = None,
+    exposed_headers: str | Sequence[str] | None = None,
+    credentials: bool = False,
+    max_age: int | None = None,
+    preflight_continue: bool = False,
+    options_success_status: int = 204,
+) -> Middleware:
+    """A CORS middleware with the npm ``cors`` package's behaviour, for :func:`run_middleware`.
+
+    :param origins: ``"*"`` (any origin, the default); one origin string (always sent, with
+        ``Vary: Origin``); a list of strings and compiled regexes, or one regex, or ``True``
+        (reflect the request's ``Origin`` when it matches, with ``Vary: Origin``); ``False``
+        disables CORS. A callable receives the request's origin and returns any of these.
+    :param methods: ``Access-Control-Allow-Methods`` for preflights.
+    :param allowed_headers: ``Access-Control-Allow-Headers``; ``None`` reflects the
+        preflight's ``Access-Control-Request-Headers`` (with ``Vary``).
+    :param exposed_headers: ``Access-Control-Expose-Headers``.
+    :param credentials: send ``Access-Control-Allow-Credentials: true``.
+    :param max_age: ``Access-Control-Max-Age`` in seconds, for preflights.
+    :param preflight_continue: pass preflights on to the handler instead of answering them.
+    :param options_success_status: the preflight answer's status (204; some legacy
+        browsers need 200).
+    """
+
+    def middleware(req: t.Any, res: t.Any, next: Next) -> None:
+        allowed = origins(req.headers.get("origin")) if callable(origins) else origins
+        if not allowed:
+            next()
+            return
+        preflight = str(req.method).upper() == "OPTIONS"
+        headers: list[tuple[str, str | None]] = []
+        request_origin = req.headers.get("origin")
+        if allowed == "*":
+            headers.append(("Access-Control-Allow-Origin", "*"))
+        elif isinstance(allowed, str):
+            headers += [("Access-Control-Allow-Origin", allowed), ("Vary", "Origin")]
+        else:
+            reflected = request_origin if _origin_allowed(request_origin, allowed) else None
+            headers += [("Access-Control-Allow-Origin", reflected), ("Vary", "Origin")]
+        if credentials:
+            headers.append(("Access-Control-Allow-Credentials", "true"))
+        if preflight:
+            headers.append(("Access-Control-Allow-Methods", _join(methods)))
+            if not allowed_headers and isinstance(allowed_headers, (str, type(None))):
+                reflected_headers = req.headers.get("access-control-request-headers")
+                headers.append(("Vary", "Access-Control-Request-Headers"))
+                headers.append(("Access-Control-Allow-Headers", reflected_headers))
+            else:
+                headers.append(("Access-Control-Allow-Headers", _join(allowed_headers)))
+            if max_age is not None:
+                headers.append(("Access-Control-Max-Age", str(max_age)))
+        if exposed_headers is not None:
+            headers.append(("Access-Control-Expose-Headers", _join(exposed_headers)))
+        for name, value in headers:
+            if not value:
+                continue
+            if name == "Vary":
+                _vary(res, value)
+            else:
+                res.set_header(name, value)
+        if preflight and not preflight_continue:
+            # The cors package: Safari waits for a body on 204 without Content-Length: 0.
+            res.status(options_success_status)
+            res.set_header("Content-Length", "0")
+            res.end()
+            return
+        next()
+
+    return middleware
+
+
+# --- create_router: in the spirit of next-connect (1.x) ------------------------------------
+
+
+def _is_async(fn: Callable[..., t.Any]) -> bool:
+    return inspect.iscoroutinefunction(fn) or inspect.iscoroutinefunction(
+        getattr(fn, "__call__", None)  # noqa: B004 - an object with `async def __call__`
+    )
+
+
+def _takes_next(fn: Callable[..., t.Any]) -> bool:
+    try:
+        params = inspect.signature(fn).parameters.values()
+    except (TypeError, ValueError):
+        return True
+    positional = 0
+    for param in params:
+        if param.kind is param.VAR_POSITIONAL:
+            return True
+        if param.kind in (param.POSITIONAL_ONLY, param.POSITIONAL_OR_KEYWORD):
+            positional += 1
+    return positional >= 3
+
+
+class _Entry(t.NamedTuple):
+    method: str  # "" for use() middleware, "*" for all()
+    fn: Callable[..., t.Any]
+    takes_next: bool
+    is_async: bool
+
+
+class _AsyncNext:
+    """``next`` for an async function: ``await next()`` runs the rest of the chain."""
+
+    __slots__ = ("_chain", "_index", "pending")
+
+    def __init__(self, chain: _Chain, index: int) -> None:
+        self._chain = chain
+        self._index = index
+        self.pending: list[_Pending] = []
+
+    def __call__(self, error: object = None) -> _Pending:
+        if isinstance(error, BaseException):
+            raise error
+        pending = _Pending(self._chain, self._index)
+        self.pending.append(pending)
+        return pending
+
+
+class _Pending:
+    __slots__ = ("_chain", "_index", "awaited")
+
+    def __init__(self, chain: _Chain, index: int) -> None:
+        self._chain = chain
+        self._index = index
+        self.awaited = False
+
+    def __await__(self) -> t.Generator[t.Any, None, t.Any]:
+        self.awaited = True
+        return self._chain.run_async(self._index).__await__()
+
+
+class _Chain:
+    """One request's run through the matching functions, onion-style as next-connect."""
+
+    __slots__ = ("entries", "req", "res")
+
+    def __init__(self, entries: list[_Entry], req: t.Any, res: t.Any) -> None:
+        self.entries = entries
+        self.req = req
+        self.res = res
+
+    def _args(self, entry: _Entry, nxt: Next) -> tuple[t.Any, ...]:
+        return (self.req, self.res, nxt) if entry.takes_next else (self.req, self.res)
+
+    def run_sync(self, index: int) -> t.Any:
+        if index >= len(self.entries):
+            return None  # next() after the last function does nothing
+        entry = self.entries[index]
+        if entry.is_async:
+            return run_coroutine(self.run_async(index))
+
+        def nxt(error: object = None) -> t.Any:
+            if isinstance(error, BaseException):
+                raise error
+            return self.run_sync(index + 1)
+
+        return call_maybe_async(entry.fn, *self._args(entry, nxt))
+
+    async def run_async(self, index: int) -> t.Any:
+        if index >= len(self.entries):
+            return None
+        entry = self.entries[index]
+        if not entry.is_async:
+            # A sync function after an async one runs on a worker thread, so that its blocking
+            # next() can run the rest of the chain on this same event loop meanwhile.
+            loop = asyncio.get_running_loop()
+
+            def nxt(error: object = None) -> t.Any:
+                if isinstance(error, BaseException):
+                    raise error
+                return asyncio.run_coroutine_threadsafe(self.run_async(index + 1), loop).result()
+
+            result = await asyncio.to_thread(entry.fn, *self._args(entry, nxt))
+            return (await result) if inspect.isawaitable(result) else result
+        nxt = _AsyncNext(self, index + 1)
+        result = await entry.fn(*self._args(entry, nxt))
+        for pending in nxt.pending:
+            if not pending.awaited:  # `next()` without `await`: JavaScript would still run it
+                await pending
+        return result
+
+
+class Router:
+    """Method routing and middleware for one ``pages/api`` file, like next-connect's router.
+
+    Every registration method returns the router, so calls chain::
+
+        router = create_router().use(auth).get(list_items).post(create_item)
+        handler = router.handler()
+    """
+
+    __slots__ = ("_entries",)
+
+    def __init__(self) -> None:
+        self._entries: list[_Entry] = []
+
+    def _add(self, method: str, fns: tuple[Callable[..., t.Any], ...]) -> Router:
+        if not fns:
+            raise TypeError(f"{self._name(method)}() needs at least one function")
+        for fn in fns:
+            if isinstance(fn, str) or not callable(fn):
+                raise TypeError(
+                    f"{self._name(method)}() takes functions, got {fn!r}; path patterns are not "
+                    "supported: the file's route already decides the path"
+                )
+            self._entries.append(_Entry(method, fn, _takes_next(fn), _is_async(fn)))
+        return self
+
+    @staticmethod
+    def _name(method: str) -> str:
+        return {"": "use", "*": "all"}.get(method, method.lower())
+
+    def use(self, *fns: Middleware) -> Router:
+        """Add middleware ``fn(req, res, next)`` that runs for every method, in order."""
+        return self._add("", fns)
+
+    def all(self, *fns: Handler) -> Router:
+        """Add handlers for every method."""
+        return self._add("*", fns)
+
+    def get(self, *fns: Handler) -> Router:
+        """Add handlers for ``GET`` (they also answer ``HEAD``, as in next-connect)."""
+        return self._add("GET", fns)
+
+    def head(self, *fns: Handler) -> Router:
+        """Add handlers for ``HEAD``."""
+        return self._add("HEAD", fns)
+
+    def post(self, *fns: Handler) -> Router:
+        """Add handlers for ``POST``."""
+        return self._add("POST", fns)
+
+    def put(self, *fns: Handler) -> Router:
+        """Add handlers for ``PUT``."""
+        return self._add("PUT", fns)
+
+    def patch(self, *fns: Handler) -> Router:
+        """Add handlers for ``PATCH``."""
+        return self._add("PATCH", fns)
+
+    def delete(self, *fns: Handler) -> Router:
+        """Add handlers for ``DELETE``."""
+        return self._add("DELETE", fns)
+
+    def options(self, *fns: Handler) -> Router:
+        """Add handlers for ``OPTIONS``."""
+        return self._add("OPTIONS", fns)
+
+    def allowed_methods(self) -> list[str]:
+        """The methods with a handler, for the ``Allow`` header (``GET`` implies ``HEAD``)."""
+        methods = {e.method for e in self._entries if e.method not in ("", "*")}
+        if "GET" in methods:
+            methods.add("HEAD")
+        return sorted(methods)
+
+    def _find(self, method: str) -> list[_Entry] | None:
+        chosen = [
+            e
+            for e in self._entries
+            if e.method in ("", "*", method) or (method == "HEAD" and e.method == "GET")
+        ]
+        if not any(e.method != "" for e in chosen):
+            return None
+        return chosen
+
+    def handler(
+        self,
+        on_error: Callable[[BaseException, t.Any, t.Any], t.Any] | None = None,
+        on_no_match: Callable[[t.Any, t.Any], t.Any] | None = None,
+    ) -> Callable[[t.Any, t.Any], None]:
+        """The ``handler(req, res)`` to export from the route file.
+
+        :param on_error: called as ``on_error(error, req, res)`` when a middleware or handler
+            raises; default: log it to the ``routekit`` logger and answer
+            ``500 Internal Server Error``.
+        :param on_no_match: called as ``on_no_match(req, res)`` for a method without a
+            handler; default: ``405`` with ``Allow`` listing the routed methods and the
+            body ``Method <METHOD> Not Allowed``. Middleware does not run then.
+        """
+
+        def handler(req: t.Any, res: t.Any) -> None:
+            entries = self._find(str(req.method).upper())
+            try:
+                if entries is None:
+                    call_maybe_async(on_no_match or self._no_match, req, res)
+                else:
+                    _Chain(entries, req, res).run_sync(0)
+            except Exception as exc:
+                if on_error is None:
+                    self._default_error(exc, req, res)
+                else:
+                    call_maybe_async(on_error, exc, req, res)
+
+        return handler
+
+    def _no_match(self, req: t.Any, res: t.Any) -> None:
+        res.set_header("Allow", ", ".join(self.allowed_methods()))
+        res.status(405).end(f"Method {req.method} Not Allowed")
+
+    @staticmethod
+    def _default_error(exc: Exception, req: t.Any, res: t.Any) -> None:
+        logger.error("Error in %s %s", req.method, getattr(req, "url", ""), exc_info=exc)
+        if res.headers_sent:
+            raise exc  # too late for a 500: let the runtime end the response
+        res.status(500).end("Internal Server Error")
+
+    def __repr__(self) -> str:
+        middleware = sum(not entry.method for entry in self._entries)
+        return f"<Router {self.allowed_methods()} middleware={middleware}>"
+
+
+def create_router() -> Router:
+    """A new :class:`Router`, like next-connect's ``createRouter()``."""
+    return Router()

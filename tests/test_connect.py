@@ -1,0 +1,409 @@
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+import typing as t
+
+import pytest
+
+from routekit.connect import cors, create_router, run_middleware
+
+
+class FakeRequest:
+    """The slice of the pages ``req`` the helpers use."""
+
+    def __init__(self, method: str = "GET", headers: dict[str, str] | None = None) -> None:
+        self.method = method
+        self.url = "/api/x"
+        self.headers = {k.lower(): v for k, v in (headers or {}).items()}
+
+
+class FakeResponse:
+    """The slice of the pages ``res`` the helpers use."""
+
+    def __init__(self) -> None:
+        self.status_code = 200
+        self.headers: dict[str, str] = {}
+        self.body: str | None = None
+        self.ended = False
+
+    @property
+    def headers_sent(self) -> bool:
+        return self.ended
+
+    def set_header(self, name: str, value: str) -> FakeResponse:
+        self.headers[name.lower()] = value
+        return self
+
+    def get_header(self, name: str) -> str | None:
+        return self.headers.get(name.lower())
+
+    def status(self, code: int) -> FakeResponse:
+        self.status_code = code
+        return self
+
+    def end(self, body: str | None = None) -> FakeResponse:
+        self.body = body
+        self.ended = True
+        return self
+
+    def json(self, data: object) -> None:
+        self.end(repr(data))
+
+
+def _mocks(method: str = "GET", **headers: str) -> tuple[FakeRequest, FakeResponse]:
+    return FakeRequest(method, {k.replace("_", "-"): v for k, v in headers.items()}), FakeResponse()
+
+
+# --- run_middleware ---
+
+
+def test_run_middleware_returns_true_when_next_is_called() -> None:
+    req, res = _mocks()
+
+    def mw(req: t.Any, res: t.Any, next: t.Any) -> None:
+        res.set_header("X-Seen", "1")
+        next()
+
+    assert run_middleware(req, res, mw) is True
+    assert res.headers["x-seen"] == "1"
+
+
+def test_run_middleware_returns_false_when_the_middleware_answered() -> None:
+    req, res = _mocks()
+
+    def mw(req: t.Any, res: t.Any, next: t.Any) -> None:
+        res.status(401).end("no")
+
+    assert run_middleware(req, res, mw) is False
+    assert (res.status_code, res.body) == (401, "no")
+
+
+def test_run_middleware_raises_the_error_passed_to_next() -> None:
+    req, res = _mocks()
+
+    def mw(req: t.Any, res: t.Any, next: t.Any) -> None:
+        next(PermissionError("denied"))
+
+    with pytest.raises(PermissionError, match="denied"):
+        run_middleware(req, res, mw)
+
+
+def test_run_middleware_non_error_value_to_next_continues() -> None:
+    req, res = _mocks()
+    assert run_middleware(req, res, lambda req, res, next: next("route")) is True
+
+
+def test_run_middleware_runs_async_middleware() -> None:
+    req, res = _mocks()
+
+    async def mw(req: t.Any, res: t.Any, next: t.Any) -> None:
+        await asyncio.sleep(0)
+        res.set_header("X-Async", "yes")
+        next()
+
+    assert run_middleware(req, res, mw) is True
+    assert res.headers["x-async"] == "yes"
+
+
+# --- cors ---
+
+
+def test_cors_default_allows_any_origin_and_continues() -> None:
+    req, res = _mocks("GET", origin="https://a.example")
+    assert run_middleware(req, res, cors()) is True
+    assert res.headers == {"access-control-allow-origin": "*"}
+
+
+def test_cors_default_preflight_answers_204() -> None:
+    req, res = _mocks(
+        "OPTIONS",
+        origin="https://a.example",
+        access_control_request_headers="x-token, content-type",
+    )
+    assert run_middleware(req, res, cors()) is False
+    assert res.status_code == 204
+    assert res.ended
+    assert res.headers == {
+        "access-control-allow-origin": "*",
+        "access-control-allow-methods": "GET,HEAD,PUT,PATCH,POST,DELETE",
+        "vary": "Access-Control-Request-Headers",
+        "access-control-allow-headers": "x-token, content-type",
+        "content-length": "0",
+    }
+
+
+def test_cors_list_reflects_a_matching_origin() -> None:
+    mw = cors(origins=["https://a.example", re.compile(r"\.trusted\.dev$")])
+    for origin in ("https://a.example", "https://x.trusted.dev"):
+        req, res = _mocks("GET", origin=origin)
+        run_middleware(req, res, mw)
+        assert res.headers == {"access-control-allow-origin": origin, "vary": "Origin"}
+
+
+def test_cors_list_omits_the_header_for_other_origins_but_varies() -> None:
+    req, res = _mocks("GET", origin="https://evil.example")
+    assert run_middleware(req, res, cors(origins=["https://a.example"])) is True
+    assert res.headers == {"vary": "Origin"}
+
+
+def test_cors_fixed_origin_is_always_sent() -> None:
+    req, res = _mocks("GET", origin="https://other.example")
+    run_middleware(req, res, cors(origins="https://a.example"))
+    assert res.headers == {"access-control-allow-origin": "https://a.example", "vary": "Origin"}
+
+
+def test_cors_false_disables_it() -> None:
+    req, res = _mocks("OPTIONS", origin="https://a.example")
+    assert run_middleware(req, res, cors(origins=False)) is True
+    assert res.headers == {}
+
+
+def test_cors_callable_decides_per_origin() -> None:
+    mw = cors(origins=lambda origin: origin == "https://ok.example")
+    req, res = _mocks("GET", origin="https://ok.example")
+    run_middleware(req, res, mw)
+    assert res.headers["access-control-allow-origin"] == "https://ok.example"
+    req, res = _mocks("GET", origin="https://no.example")
+    run_middleware(req, res, mw)
+    assert res.headers == {}
+
+
+def test_cors_preflight_with_every_option() -> None:
+    mw = cors(
+        origins=["https://a.example"],
+        methods=["GET", "POST"],
+        allowed_headers=["Content-Type", "Authorization"],
+        exposed_headers=["X-Total"],
+        credentials=True,
+        max_age=600,
+        options_success_status=200,
+    )
+    req, res = _mocks("options", origin="https://a.example")
+    assert run_middleware(req, res, mw) is False
+    assert res.status_code == 200
+    assert res.headers == {
+        "access-control-allow-origin": "https://a.example",
+        "vary": "Origin",
+        "access-control-allow-credentials": "true",
+        "access-control-allow-methods": "GET,POST",
+        "access-control-allow-headers": "Content-Type,Authorization",
+        "access-control-max-age": "600",
+        "access-control-expose-headers": "X-Total",
+        "content-length": "0",
+    }
+
+
+def test_cors_preflight_reflection_appends_to_vary() -> None:
+    req, res = _mocks("OPTIONS", origin="https://a.example", access_control_request_headers="x-a")
+    res.set_header("Vary", "Accept-Encoding")
+    run_middleware(req, res, cors(origins=["https://a.example"]))
+    assert res.headers["vary"] == "Accept-Encoding, Origin, Access-Control-Request-Headers"
+
+
+def test_cors_vary_is_not_repeated() -> None:
+    req, res = _mocks("GET", origin="https://a.example")
+    res.set_header("Vary", "origin")
+    run_middleware(req, res, cors(origins=["https://a.example"]))
+    assert res.headers["vary"] == "origin"
+
+
+def test_cors_preflight_continue_passes_on() -> None:
+    req, res = _mocks("OPTIONS", origin="https://a.example")
+    assert run_middleware(req, res, cors(preflight_continue=True)) is True
+    assert not res.ended
+    assert res.headers["access-control-allow-methods"] == "GET,HEAD,PUT,PATCH,POST,DELETE"
+
+
+def test_cors_actual_request_sends_credentials_and_exposed_headers() -> None:
+    req, res = _mocks("POST", origin="https://a.example")
+    run_middleware(req, res, cors(credentials=True, exposed_headers="X-A,X-B", max_age=5))
+    assert res.headers == {
+        "access-control-allow-origin": "*",
+        "access-control-allow-credentials": "true",
+        "access-control-expose-headers": "X-A,X-B",
+    }
+
+
+# --- create_router ---
+
+
+def test_router_dispatches_by_method() -> None:
+    router = (
+        create_router()
+        .get(lambda req, res: res.status(200).end("got"))
+        .post(lambda req, res: res.status(201).end("made"))
+    )
+    handler = router.handler()
+    req, res = _mocks("GET")
+    handler(req, res)
+    assert (res.status_code, res.body) == (200, "got")
+    req, res = _mocks("POST")
+    handler(req, res)
+    assert (res.status_code, res.body) == (201, "made")
+
+
+@pytest.mark.parametrize("method", ["PUT", "PATCH", "DELETE", "OPTIONS"])
+def test_router_unrouted_method_is_405_with_allow(method: str) -> None:
+    calls: list[str] = []
+
+    def mw(req: t.Any, res: t.Any, next: t.Any) -> None:
+        calls.append("mw")
+        next()
+
+    handler = create_router().use(mw).get(lambda req, res: None).post(lambda req, res: None)
+    req, res = _mocks(method)
+    handler.handler()(req, res)
+    assert res.status_code == 405
+    assert res.headers["allow"] == "GET, HEAD, POST"
+    assert res.body == f"Method {method} Not Allowed"
+    assert calls == []
+
+
+def test_router_head_uses_get_handlers() -> None:
+    handler = create_router().get(lambda req, res: res.status(200).end("x")).handler()
+    req, res = _mocks("HEAD")
+    handler(req, res)
+    assert res.status_code == 200
+
+
+def test_router_every_method_helper() -> None:
+    router = create_router()
+
+    def answer(name: str) -> t.Callable[[t.Any, t.Any], None]:
+        return lambda req, res: res.end(name)
+
+    for name in ("put", "patch", "delete", "head", "options"):
+        getattr(router, name)(answer(name))
+    for name in ("put", "patch", "delete", "head", "options"):
+        req, res = _mocks(name.upper())
+        router.handler()(req, res)
+        assert res.body == name
+    assert router.allowed_methods() == ["DELETE", "HEAD", "OPTIONS", "PATCH", "PUT"]
+
+
+def test_router_all_matches_any_method() -> None:
+    handler = create_router().all(lambda req, res: res.end(req.method)).handler()
+    req, res = _mocks("PROPFIND")
+    handler(req, res)
+    assert res.body == "PROPFIND"
+
+
+def test_router_middleware_runs_in_order_onion_style() -> None:
+    trace: list[str] = []
+
+    def outer(req: t.Any, res: t.Any, next: t.Any) -> None:
+        trace.append("outer in")
+        next()
+        trace.append("outer out")
+
+    def inner(req: t.Any, res: t.Any, next: t.Any) -> None:
+        trace.append("inner")
+        next()
+
+    def get(req: t.Any, res: t.Any) -> None:
+        trace.append("handler")
+        res.end("ok")
+
+    create_router().use(outer).use(inner).get(get).handler()(*_mocks())
+    assert trace == ["outer in", "inner", "handler", "outer out"]
+
+
+def test_router_middleware_can_stop_the_chain() -> None:
+    def auth(req: t.Any, res: t.Any, next: t.Any) -> None:
+        if "authorization" not in req.headers:
+            res.status(401).json({"error": "unauthorized"})
+            return
+        next()
+
+    handler = create_router().use(auth).get(lambda req, res: res.end("secret")).handler()
+    req, res = _mocks()
+    handler(req, res)
+    assert (res.status_code, res.body) == (401, "{'error': 'unauthorized'}")
+    req, res = _mocks(authorization="Bearer x")
+    handler(req, res)
+    assert res.body == "secret"
+
+
+def test_router_async_middleware_and_handlers() -> None:
+    trace: list[str] = []
+
+    loops: list[asyncio.AbstractEventLoop] = []
+
+    async def timing(req: t.Any, res: t.Any, next: t.Any) -> None:
+        loops.append(asyncio.get_running_loop())
+        trace.append("before")
+        await next()
+        trace.append("after")
+
+    def sync_mw(req: t.Any, res: t.Any, next: t.Any) -> None:
+        trace.append("sync")
+        next()
+
+    async def get(req: t.Any, res: t.Any) -> None:
+        await asyncio.sleep(0)
+        loops.append(asyncio.get_running_loop())
+        trace.append("handler")
+        res.end("ok")
+
+    req, res = _mocks()
+    create_router().use(timing, sync_mw).get(get).handler()(req, res)
+    assert trace == ["before", "sync", "handler", "after"]
+    assert res.body == "ok"
+    assert loops[0] is loops[1]  # the sync middleware in between did not start a second loop
+
+
+def test_router_async_next_not_awaited_still_runs() -> None:
+    async def mw(req: t.Any, res: t.Any, next: t.Any) -> None:
+        next()
+
+    req, res = _mocks()
+    create_router().use(mw).get(lambda req, res: res.end("ran")).handler()(req, res)
+    assert res.body == "ran"
+
+
+def test_router_handler_error_is_a_500_by_default(caplog: pytest.LogCaptureFixture) -> None:
+    def boom(req: t.Any, res: t.Any) -> None:
+        raise ValueError("broken")
+
+    req, res = _mocks()
+    with caplog.at_level(logging.ERROR, logger="routekit"):
+        create_router().get(boom).handler()(req, res)
+    assert (res.status_code, res.body) == (500, "Internal Server Error")
+    assert "broken" in caplog.text
+
+
+def test_router_default_error_reraises_once_headers_are_sent() -> None:
+    def late(req: t.Any, res: t.Any) -> None:
+        res.end("partial")
+        raise ValueError("late")
+
+    with pytest.raises(ValueError, match="late"):
+        create_router().get(late).handler()(*_mocks())
+
+
+def test_router_on_error_and_on_no_match() -> None:
+    def on_error(err: BaseException, req: t.Any, res: t.Any) -> None:
+        res.status(418).end(f"handled {err}")
+
+    async def on_no_match(req: t.Any, res: t.Any) -> None:
+        res.status(404).end(f"Route {req.method} {req.url} not found")
+
+    def fails(req: t.Any, res: t.Any, next: t.Any) -> None:
+        next(RuntimeError("via next"))
+
+    handler = create_router().use(fails).get(lambda req, res: None).handler(on_error, on_no_match)
+    req, res = _mocks("GET")
+    handler(req, res)
+    assert (res.status_code, res.body) == (418, "handled via next")
+    req, res = _mocks("DELETE")
+    handler(req, res)
+    assert (res.status_code, res.body) == (404, "Route DELETE /api/x not found")
+
+
+def test_router_rejects_path_patterns() -> None:
+    with pytest.raises(TypeError, match="path patterns are not supported"):
+        create_router().get("/users/:id", lambda req, res: None)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=r"use\(\) needs at least one function"):
+        create_router().use()
