@@ -1,0 +1,162 @@
+"""Read-only accessors shared by the mock response and the test client's response.
+
+Both read the same facts (status, header lines, body chunks, the exchange record), so a
+test reads ``res.json_data()`` the same way at unit and integration level.
+"""
+
+from __future__ import annotations
+
+import json
+import typing as t
+
+from werkzeug.datastructures import Headers
+from werkzeug.http import parse_options_header
+
+from routekit.errors import RoutekitError
+
+from .cookies import ResponseCookie, parse_set_cookie
+
+if t.TYPE_CHECKING:
+    from routekit._wire import Exchange, Notice
+
+__all__ = ["JSONBodyError", "ResponseAccessors", "body_excerpt", "is_json_type"]
+
+_EXCERPT = 200
+
+
+class JSONBodyError(RoutekitError, ValueError):
+    """``res.json_data()`` on a response whose body is not JSON.
+
+    :param status: the response status code.
+    :param content_type: the response ``Content-Type`` (``None`` when absent).
+    :param excerpt: the start of the body.
+    """
+
+    def __init__(self, reason: str, status: int, content_type: str | None, excerpt: str) -> None:
+        self.status = status
+        self.content_type = content_type
+        self.excerpt = excerpt
+        ctype = content_type if content_type is not None else "no Content-Type"
+        super().__init__(
+            f"the response body is not JSON ({reason}): status {status}, {ctype}, "
+            f"body {excerpt}; read res.text instead, or make the handler answer with "
+            "res.json(...)."
+        )
+
+
+def is_json_type(content_type: str | None) -> bool:
+    """Whether *content_type* is ``application/json`` or a ``+json`` type."""
+    if not content_type:
+        return False
+    mimetype = parse_options_header(content_type)[0].lower()
+    return mimetype == "application/json" or (
+        mimetype.startswith("application/") and mimetype.endswith("+json")
+    )
+
+
+def body_excerpt(body: bytes, limit: int = _EXCERPT) -> str:
+    """The start of *body* as a repr, marked when cut: ``'{"a": 1...' (+120 bytes)``."""
+    if not body:
+        return "(empty)"
+    text = body[:limit].decode("utf-8", "replace")
+    more = len(body) - limit
+    return repr(text) + (f" (+{more} bytes)" if more > 0 else "")
+
+
+class ResponseAccessors:
+    """Mixin: the public read-only view of a response. Subclasses supply the four hooks."""
+
+    __slots__ = ()
+
+    # -- hooks (private: the handler-facing API must not grow) ---------------------------
+
+    def _view_status(self) -> int:
+        raise NotImplementedError
+
+    def _view_header_lines(self) -> list[tuple[str, str]]:
+        raise NotImplementedError
+
+    def _view_chunks(self) -> list[bytes]:
+        raise NotImplementedError
+
+    def _view_exchange(self) -> Exchange | None:
+        raise NotImplementedError
+
+    # -- the accessors -----------------------------------------------------------------
+
+    @property
+    def headers(self) -> Headers:
+        """The response headers (case-insensitive, repeated names kept: ``getlist``)."""
+        return Headers(self._view_header_lines())
+
+    @property
+    def chunks(self) -> list[bytes]:
+        """The body as the handler wrote it, one item per write."""
+        return list(self._view_chunks())
+
+    @property
+    def body(self) -> bytes:
+        """The whole body as bytes."""
+        return b"".join(self._view_chunks())
+
+    @property
+    def text(self) -> str:
+        """The body decoded with the ``Content-Type`` charset (UTF-8 by default)."""
+        charset = "utf-8"
+        ctype = self.headers.get("content-type")
+        if ctype:
+            charset = parse_options_header(ctype)[1].get("charset", charset)
+        try:
+            return self.body.decode(charset, "replace")
+        except LookupError:  # an unknown charset: show something rather than fail
+            return self.body.decode("utf-8", "replace")
+
+    def is_json(self) -> bool:
+        """Whether the ``Content-Type`` is JSON (``application/json``, ``application/*+json``)."""
+        return is_json_type(self.headers.get("content-type"))
+
+    def json_data(self) -> t.Any:
+        """The body parsed as JSON.
+
+        :raises JSONBodyError: when the ``Content-Type`` is not JSON, the body is empty or
+            it does not parse; the message shows the status, type and start of the body.
+        """
+        body = self.body
+        ctype = self.headers.get("content-type")
+        status = self._view_status()
+        if not is_json_type(ctype):
+            reason = "the Content-Type is not JSON"
+            raise JSONBodyError(reason, status, ctype, body_excerpt(body))
+        if not body:
+            raise JSONBodyError("the body is empty", status, ctype, body_excerpt(body))
+        try:
+            return json.loads(body)
+        except ValueError as exc:
+            raise JSONBodyError(f"it does not parse: {exc}", status, ctype, body_excerpt(body)) from None
+
+    @property
+    def redirect_url(self) -> str | None:
+        """The ``Location`` header (where a redirect points), or ``None``."""
+        return self.headers.get("location")
+
+    @property
+    def cookies(self) -> dict[str, ResponseCookie]:
+        """The ``Set-Cookie`` headers, parsed, by name (a later header for a name wins)."""
+        found: dict[str, ResponseCookie] = {}
+        for value in self.headers.getlist("set-cookie"):
+            cookie = parse_set_cookie(value)
+            if cookie is not None:
+                found[cookie.name] = cookie
+        return found
+
+    @property
+    def revalidated(self) -> list[str]:
+        """The paths the handler passed to ``res.revalidate()``, in order."""
+        exchange = self._view_exchange()
+        return list(exchange.revalidated) if exchange is not None else []
+
+    @property
+    def warnings(self) -> list[Notice]:
+        """The runtime notices the request raised (un-ended response, returned value...)."""
+        exchange = self._view_exchange()
+        return list(exchange.notices) if exchange is not None else []
