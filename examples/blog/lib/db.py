@@ -16,6 +16,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import threading
+import time
 import typing as t
 from contextlib import contextmanager
 from pathlib import Path
@@ -145,20 +146,28 @@ def connect() -> sqlite3.Connection:
     """This thread's connection to :func:`database_path`, opened and seeded on first use."""
     path = database_path()
     conn: sqlite3.Connection | None = getattr(_local, "conn", None)
-    if conn is not None and _local.path == path:
-        return conn
-    close()  # BLOG_DB_PATH changed (tests do this): drop the old file's connection
+    if conn is None or _local.path != path:  # tests change BLOG_DB_PATH between calls
+        close()
+        conn = _open(path)
+        _local.conn, _local.path = conn, path
+    return conn
+
+
+def _open(path: Path) -> sqlite3.Connection:
     path.parent.mkdir(parents=True, exist_ok=True)
     # isolation_level=None: no implicit transactions; writes open their own (_transaction).
     conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT, isolation_level=None)
-    conn.row_factory = sqlite3.Row
-    conn.execute("PRAGMA journal_mode = WAL")
-    conn.execute("PRAGMA foreign_keys = ON")
-    _local.conn, _local.path = conn, path
-    with _seed_lock:
-        if path not in _seeded:
-            _create_and_seed(conn)
-            _seeded.add(path)
+    try:
+        conn.row_factory = sqlite3.Row
+        _enable_wal(conn)
+        conn.execute("PRAGMA foreign_keys = ON")
+        with _seed_lock:
+            if path not in _seeded:
+                _create_and_seed(conn)
+                _seeded.add(path)
+    except BaseException:
+        conn.close()
+        raise
     return conn
 
 
@@ -168,6 +177,21 @@ def close() -> None:
     if conn is not None:
         conn.close()
         _local.conn = None
+
+
+def _enable_wal(conn: sqlite3.Connection) -> None:
+    # The switch to WAL (once per file: it persists) needs an exclusive lock, and SQLite does
+    # not wait for that one: retry while another process opening the new file holds it.
+    deadline = time.monotonic() + BUSY_TIMEOUT
+    while True:
+        try:
+            conn.execute("PRAGMA journal_mode = WAL")
+        except sqlite3.OperationalError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.01)
+        else:
+            return
 
 
 @contextmanager

@@ -50,8 +50,8 @@ def require_user(req: ApiRequest, res: ApiResponse) -> Claims | None:
 
     Answers 401 and returns ``None`` when the header is missing or the token is not valid.
     """
-    header = req.headers.get("authorization")
-    if not header:
+    header = req.headers.get("authorization")  # a str: like Node, routekit keeps the first
+    if not isinstance(header, str) or not header:
         json_error(res, 401, messages.AUTH_HEADER_REQUIRED)
         return None
     scheme, _, token = header.partition(" ")
