@@ -47,7 +47,9 @@ class _Scan:
 
     def __init__(self, root: Path, settings: Settings) -> None:
         self.root = root
-        self.extensions = tuple("." + ext for ext in settings.page_extensions)
+        # Longest first, so "x.api.py" is "x" when both "py" and "api.py" are extensions.
+        exts = sorted(settings.page_extensions, key=len, reverse=True)
+        self.extensions = tuple("." + ext for ext in exts)
         self.blitz_app_api = settings.blitz_app_api
         self.routes: list[Route] = []
         self.claimed: dict[str, Route] = {}
@@ -90,7 +92,7 @@ class _Scan:
             return None
         if name.startswith("test_") and name.endswith(".py"):
             return None
-        for ext in self.extensions:  # longest first (Settings sorts them)
+        for ext in self.extensions:
             if name.endswith(ext):
                 # Next.js strips `\.+ext$`, so "x..py" is "x".
                 stem = name[: -len(ext)].rstrip(".")

@@ -123,7 +123,7 @@ def test_discover_page_extensions_compound(make_tree: TreeBuilder) -> None:
 
 def test_discover_page_extensions_longest_first(make_tree: TreeBuilder) -> None:
     found = _found(
-        make_tree, "pages/api/a.api.py", "pages/api/b.py", page_extensions=("api.py", "py")
+        make_tree, "pages/api/a.api.py", "pages/api/b.py", page_extensions=("py", "api.py")
     )
     assert found == {
         "pages/api/a.api.py": ("/api/a", "pages"),
