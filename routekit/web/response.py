@@ -8,13 +8,12 @@ content types apply; ``Response.json`` writes compact JSON as ``JSON.stringify``
 from __future__ import annotations
 
 import functools
-import json as _json
-import math
 import typing as t
 from collections.abc import AsyncIterable, AsyncIterator, Iterable, Iterator
 
 from .._aio import run_coroutine
 from ..errors import RoutekitError
+from ..pages.jsonenc import stringify
 from .cookies import ResponseCookies, stringify_cookie
 from .headers import Headers, HeadersInit
 from .request import BodyUsedError, _parse_json
@@ -41,24 +40,9 @@ def _chunk_bytes(chunk: bytes | str) -> bytes:
     return chunk.encode("utf-8") if isinstance(chunk, str) else bytes(chunk)
 
 
-def _finite(value: t.Any) -> t.Any:
-    # JSON.stringify writes NaN and Infinity as null.
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    if isinstance(value, dict):
-        return {k: _finite(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_finite(v) for v in value]
-    return value
-
-
-def _stringify(data: t.Any) -> bytes:
-    """``JSON.stringify(data)``: compact, non-ASCII kept, non-finite floats as ``null``."""
-    try:
-        text = _json.dumps(data, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
-    except ValueError:
-        text = _json.dumps(_finite(data), separators=(",", ":"), ensure_ascii=False)
-    return text.encode("utf-8")
+def _stringify(data: t.Any, context: str) -> bytes:
+    """``JSON.stringify(data)``: compact, numbers as JavaScript writes them."""
+    return stringify(data, context=context).encode("utf-8", "surrogatepass")
 
 
 class _JSONMethod:
@@ -88,7 +72,9 @@ def _json_response(
     status_text: str = "",
 ) -> R:
     """A response whose body is ``JSON.stringify(data)`` and type ``application/json``."""
-    response = cls(_stringify(data), status, headers, status_text=status_text)
+    response = cls(
+        _stringify(data, f"{cls.__name__}.json()"), status, headers, status_text=status_text
+    )
     if not response.headers.has("content-type"):
         response.headers.set("content-type", "application/json")
     return response
