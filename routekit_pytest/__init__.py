@@ -1,5 +1,108 @@
-"""routekit_pytest: test routekit handlers in-process, at unit and integration level."""
+"""routekit_pytest: test routekit handlers in-process, at unit and integration level.
+
+Names are imported lazily, so the pytest plugin (loaded in every pytest run of a venv
+where routekit is installed) costs nothing until a test uses it.
+"""
 
 from __future__ import annotations
 
-__all__: list[str] = []
+import importlib
+import typing as t
+
+import pytest
+
+# Before anything imports the helpers, so their plain `assert`s show pytest's diffs.
+pytest.register_assert_rewrite("routekit_pytest.asserts")
+
+if t.TYPE_CHECKING:
+    from ._accessors import JSONBodyError
+    from .asserts import (
+        assert_cookie,
+        assert_header,
+        assert_json,
+        assert_redirect,
+        assert_status,
+        format_transcript,
+    )
+    from .client import AsyncClient, Client, RedirectLoopError, RequestKeywords
+    from .cookies import ResponseCookie
+    from .mocks import (
+        MockResponse,
+        Mocks,
+        call_handler,
+        create_mocks,
+        create_request,
+        create_response,
+    )
+    from .plugin import CreateMocks
+    from .response import ClientResponse, MatchedRoute, SentRequest
+    from .web import WebResponseView, create_web_request, read_web_response
+
+_EXPORTS = {
+    "AsyncClient": "client",
+    "Client": "client",
+    "ClientResponse": "response",
+    "CreateMocks": "plugin",
+    "JSONBodyError": "_accessors",
+    "MatchedRoute": "response",
+    "MockResponse": "mocks",
+    "Mocks": "mocks",
+    "RedirectLoopError": "client",
+    "RequestKeywords": "client",
+    "ResponseCookie": "cookies",
+    "SentRequest": "response",
+    "WebResponseView": "web",
+    "assert_cookie": "asserts",
+    "assert_header": "asserts",
+    "assert_json": "asserts",
+    "assert_redirect": "asserts",
+    "assert_status": "asserts",
+    "call_handler": "mocks",
+    "create_mocks": "mocks",
+    "create_request": "mocks",
+    "create_response": "mocks",
+    "create_web_request": "web",
+    "format_transcript": "asserts",
+    "read_web_response": "web",
+}
+
+__all__ = [
+    "AsyncClient",
+    "Client",
+    "ClientResponse",
+    "CreateMocks",
+    "JSONBodyError",
+    "MatchedRoute",
+    "MockResponse",
+    "Mocks",
+    "RedirectLoopError",
+    "RequestKeywords",
+    "ResponseCookie",
+    "SentRequest",
+    "WebResponseView",
+    "assert_cookie",
+    "assert_header",
+    "assert_json",
+    "assert_redirect",
+    "assert_status",
+    "call_handler",
+    "create_mocks",
+    "create_request",
+    "create_response",
+    "create_web_request",
+    "format_transcript",
+    "read_web_response",
+]
+
+
+def __getattr__(name: str) -> t.Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'routekit_pytest' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *__all__])

@@ -132,7 +132,9 @@ class ResponseAccessors:
         try:
             return json.loads(body)
         except ValueError as exc:
-            raise JSONBodyError(f"it does not parse: {exc}", status, ctype, body_excerpt(body)) from None
+            raise JSONBodyError(
+                f"it does not parse: {exc}", status, ctype, body_excerpt(body)
+            ) from None
 
     @property
     def redirect_url(self) -> str | None:

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from .cookies import ResponseCookie
+if TYPE_CHECKING:
+    from .cookies import ResponseCookie
 
 __all__ = ["CookieJar"]
 

@@ -20,7 +20,15 @@ from werkzeug.test import encode_multipart
 
 from routekit._wire import RawRequest
 
-__all__ = ["MISSING", "BodySpec", "HeadersArg", "build_raw", "check_conflicts", "encode_body"]
+__all__ = [
+    "MISSING",
+    "NO_BODY",
+    "BodySpec",
+    "HeadersArg",
+    "build_raw",
+    "check_conflicts",
+    "encode_body",
+]
 
 
 class _Missing:
@@ -36,8 +44,8 @@ class _Missing:
 #: The default of ``json=`` (where ``None`` means the JSON ``null``).
 MISSING: t.Final = _Missing()
 
-HeadersArg = t.Union[t.Mapping[str, str], t.Iterable[tuple[str, str]], None]
-QueryArg = t.Union[t.Mapping[str, t.Any], t.Iterable[tuple[str, t.Any]], str, None]
+HeadersArg = t.Mapping[str, str] | t.Iterable[tuple[str, str]] | None
+QueryArg = t.Mapping[str, t.Any] | t.Iterable[tuple[str, t.Any]] | str | None
 FileValue = t.Any  # bytes | str | a binary file | (filename, content[, content_type])
 
 # Characters kept as they are when quoting a path typed by a test (existing escapes included).
@@ -50,6 +58,10 @@ class BodySpec(t.NamedTuple):
 
     content: bytes | None
     content_type: str | None
+
+
+#: No body at all.
+NO_BODY: t.Final = BodySpec(None, None)
 
 
 def check_conflicts(caller: str, url: str, given: t.Mapping[str, object]) -> None:
@@ -91,35 +103,34 @@ def _header_items(headers: HeadersArg) -> list[tuple[str, str]]:
 
 
 def _file_storage(name: str, value: FileValue) -> FileStorage:
-    filename: str | None = name
+    filename: str | None = None
     content_type: str | None = None
+    content: t.Any = value
     if isinstance(value, tuple):
         if len(value) == 2:
-            filename, value = value
+            filename, content = value
         elif len(value) == 3:
-            filename, value, content_type = value
+            filename, content, content_type = value
         else:
             raise TypeError(
                 f"files[{name!r}] must be content or (filename, content[, content_type]); "
                 f"got a tuple of {len(value)} items."
             )
-    if isinstance(value, str):
-        value = value.encode()
-    if isinstance(value, (bytes, bytearray)):
-        stream: t.IO[bytes] = io.BytesIO(bytes(value))
-    elif hasattr(value, "read"):
-        filename = filename if isinstance(value, (io.BytesIO, io.StringIO)) else (
-            getattr(value, "name", filename)
-        )
-        stream = io.BytesIO(_read_all(value))
+    if isinstance(content, str):
+        content = content.encode()
+    if isinstance(content, (bytes, bytearray)):
+        data = bytes(content)
+    elif hasattr(content, "read"):
+        if filename is None and isinstance(getattr(content, "name", None), str):
+            filename = content.name
+        data = _read_all(content)
     else:
         raise TypeError(
             f"files[{name!r}] must be bytes, str, a binary file or a (filename, content) tuple; "
-            f"got {type(value).__name__}."
+            f"got {type(content).__name__}."
         )
-    if isinstance(filename, str) and ("/" in filename or "\\" in filename):
-        filename = filename.replace("\\", "/").rsplit("/", 1)[1]
-    return FileStorage(stream, filename=filename, content_type=content_type)
+    filename = name if filename is None else filename.replace("\\", "/").rsplit("/", 1)[-1]
+    return FileStorage(io.BytesIO(data), filename=filename, content_type=content_type)
 
 
 def _read_all(file: t.Any) -> bytes:
@@ -142,8 +153,8 @@ def encode_body(
         fields: MultiDict[str, t.Any] = MultiDict()
         for key, value in _pairs(form):
             fields.add(key, str(value))
-        for key, value in files.items():
-            for item in value if isinstance(value, list) else [value]:
+        for key, given in files.items():
+            for item in given if isinstance(given, list) else [given]:
                 fields.add(key, _file_storage(key, item))
         boundary, content = encode_multipart(fields)
         return BodySpec(content, f"multipart/form-data; boundary={boundary}")
@@ -190,7 +201,7 @@ def build_raw(
     headers: HeadersArg = None,
     cookies: t.Mapping[str, str] | None = None,
     jar_cookie: str | None = None,
-    body: BodySpec = BodySpec(None, None),
+    body: BodySpec = NO_BODY,
     content_type: str | None = None,
     auth: str | tuple[str, str] | None = None,
 ) -> RawRequest:

@@ -96,17 +96,28 @@ class Client:
         self.base_url = f"{parts.scheme}://{parts.netloc}"
         self._scheme = parts.scheme
         self._host = parts.netloc
-        self.headers = Headers(list(headers.items()) if isinstance(headers, t.Mapping) else headers or [])
+        self.headers = Headers(
+            list(headers.items()) if isinstance(headers, t.Mapping) else headers or []
+        )
         self.follow_redirects = follow_redirects
         self.raise_errors = raise_errors
         self.stream_timeout = stream_timeout
         self.observer = observer
         #: The cookies kept between requests (browser rules for Domain, Path, expiry, Secure).
         self.cookie_jar = CookieJar()
+        self._streams: list[ClientResponse] = []
+
+    def close(self) -> None:
+        """Close every streamed response still open (the fixture does it after each test)."""
+        streams, self._streams = self._streams, []
+        for response in streams:
+            response.close()
 
     # -- cookies -------------------------------------------------------------------------
 
-    def set_cookie(self, name: str, value: str, *, domain: str | None = None, path: str = "/") -> None:
+    def set_cookie(
+        self, name: str, value: str, *, domain: str | None = None, path: str = "/"
+    ) -> None:
         """Put a cookie in the jar, as if a response had set it (default: the base host)."""
         self.cookie_jar.set(name, value, domain=domain or self._host, path=path)
 
@@ -158,13 +169,13 @@ class Client:
             headers.extend(extra.items() if isinstance(extra, t.Mapping) else extra)
         stream = bool(spec.get("stream", False))
         timeout = spec.get("timeout")
-        hop = dict(
-            query=spec.get("query"),
-            headers=headers,
-            cookies=spec.get("cookies"),
-            content_type=spec.get("content_type"),
-            auth=spec.get("auth"),
-        )
+        hop = {
+            "query": spec.get("query"),
+            "headers": headers,
+            "cookies": spec.get("cookies"),
+            "content_type": spec.get("content_type"),
+            "auth": spec.get("auth"),
+        }
         response = self._send(method, url, body, hop, raise_errors, stream, timeout)
         history: list[ClientResponse] = []
         seen = {response.request.full_url}
@@ -254,6 +265,7 @@ class Client:
         thread = threading.Thread(target=run, name=f"routekit-stream {raw.url}", daemon=True)
         state = _Stream(sink, thread, wait)
         response = ClientResponse(sent, None, sink, stream=state, raise_errors=raise_errors)
+        self._streams.append(response)
         thread.start()
         if not sink.head_ready.wait(wait):
             state.close()
@@ -330,7 +342,9 @@ class AsyncClient:
         """The jar of the underlying :class:`Client`."""
         return self.sync.cookie_jar
 
-    def set_cookie(self, name: str, value: str, *, domain: str | None = None, path: str = "/") -> None:
+    def set_cookie(
+        self, name: str, value: str, *, domain: str | None = None, path: str = "/"
+    ) -> None:
         """Put a cookie in the jar (see :meth:`Client.set_cookie`)."""
         self.sync.set_cookie(name, value, domain=domain, path=path)
 
@@ -338,7 +352,9 @@ class AsyncClient:
         """The value of cookie *name* in the jar, or ``None``."""
         return self.sync.get_cookie(name)
 
-    async def request(self, method: str, url: str, **spec: Unpack[RequestKeywords]) -> ClientResponse:
+    async def request(
+        self, method: str, url: str, **spec: Unpack[RequestKeywords]
+    ) -> ClientResponse:
         """Send one request (see :meth:`Client.request`)."""
         return await asyncio.to_thread(self.sync.request, method, url, **spec)
 

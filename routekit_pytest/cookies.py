@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
 import time
 import typing as t
 from dataclasses import dataclass
-from datetime import datetime
 from urllib.parse import unquote
 
 from werkzeug.http import parse_date
+
+if t.TYPE_CHECKING:
+    from datetime import datetime
 
 __all__ = ["ResponseCookie", "parse_set_cookie"]
 
@@ -45,7 +48,7 @@ class ResponseCookie:
 
     @property
     def deleted(self) -> bool:
-        """True when the header removes the cookie (``Max-Age<=0`` or an ``Expires`` in the past)."""
+        """True when the header removes the cookie (``Max-Age<=0``, or ``Expires`` is past)."""
         if self.max_age is not None:
             return self.max_age <= 0
         if self.expires is not None:
@@ -95,10 +98,8 @@ def parse_set_cookie(header: str) -> ResponseCookie | None:
         elif key == "expires":
             fields["expires"] = parse_date(value)
         elif key == "max-age":
-            try:
+            with contextlib.suppress(ValueError):
                 fields["max_age"] = int(value)
-            except ValueError:
-                pass
         elif key == "secure":
             fields["secure"] = True
         elif key == "httponly":

@@ -26,13 +26,21 @@ if t.TYPE_CHECKING:
 
     from ._reqspec import FileValue, HeadersArg, QueryArg
 
-__all__ = ["MockResponse", "Mocks", "call_handler", "create_mocks", "create_request", "create_response"]
+__all__ = [
+    "MockResponse",
+    "Mocks",
+    "call_handler",
+    "create_mocks",
+    "create_request",
+    "create_response",
+]
 
 _MOCK_FILE = "<create_mocks config>"
 _UNSET: t.Any = object()
 
 
-class MockResponse(ApiResponse, ResponseAccessors):
+# ApiResponse's own `chunks` (the recorded writes) stands in for the mixin's accessor.
+class MockResponse(ApiResponse, ResponseAccessors):  # type: ignore[misc]
     """The real ``ApiResponse`` with read-only accessors for assertions.
 
     What the handler wrote is read back with ``status_code``, ``status_message``,
@@ -91,9 +99,16 @@ def _exchange_for(
     given = {
         name: value
         for name, value in (
-            ("query", query), ("headers", headers), ("cookies", cookies), ("json", json),
-            ("form", form), ("data", data), ("files", files), ("content_type", content_type),
-            ("auth", auth), ("body", body),
+            ("query", query),
+            ("headers", headers),
+            ("cookies", cookies),
+            ("json", json),
+            ("form", form),
+            ("data", data),
+            ("files", files),
+            ("content_type", content_type),
+            ("auth", auth),
+            ("body", body),
         )
         if value is not None and value is not MISSING and value is not _UNSET
     }
@@ -136,9 +151,20 @@ def create_request(
 ) -> ApiRequest:
     """Build a handler's ``req`` (see :func:`create_mocks` for the keywords)."""
     return create_mocks(
-        method=method, url=url, query=query, params=params, headers=headers, cookies=cookies,
-        body=body, json=json, form=form, data=data, files=files, content_type=content_type,
-        auth=auth, config=config,
+        method=method,
+        url=url,
+        query=query,
+        params=params,
+        headers=headers,
+        cookies=cookies,
+        body=body,
+        json=json,
+        form=form,
+        data=data,
+        files=files,
+        content_type=content_type,
+        auth=auth,
+        config=config,
     ).req
 
 
@@ -146,10 +172,24 @@ def create_response(
     req: ApiRequest | None = None, *, config: t.Mapping[str, t.Any] | PagesConfig | None = None
 ) -> MockResponse:
     """Build a :class:`MockResponse` answering *req* (a bare ``GET /`` when not given)."""
-    exchange = Exchange(req.raw, mode="test") if req is not None else _exchange_for(
-        "create_response", method="GET", url="/", query=None, headers=None, cookies=None,
-        json=MISSING, form=None, data=None, files=None, content_type=None, auth=None,
-        body=_UNSET,
+    exchange = (
+        Exchange(req.raw, mode="test")
+        if req is not None
+        else _exchange_for(
+            "create_response",
+            method="GET",
+            url="/",
+            query=None,
+            headers=None,
+            cookies=None,
+            json=MISSING,
+            form=None,
+            data=None,
+            files=None,
+            content_type=None,
+            auth=None,
+            body=_UNSET,
+        )
     )
     return MockResponse(exchange, BufferSink(), response_limit=_config(config).response_limit)
 
@@ -193,12 +233,24 @@ def create_mocks(
     :raises RequestError: when the real body parser rejects the body.
     """
     exchange = _exchange_for(
-        "create_mocks", method=method, url=url, query=query, headers=headers, cookies=cookies,
-        json=json, form=form, data=data, files=files, content_type=content_type, auth=auth,
+        "create_mocks",
+        method=method,
+        url=url,
+        query=query,
+        headers=headers,
+        cookies=cookies,
+        json=json,
+        form=form,
+        data=data,
+        files=files,
+        content_type=content_type,
+        auth=auth,
         body=body,
     )
     parsed = _config(config)
-    req = build_request(exchange, params or {}, parsed, **({} if body is _UNSET else {"body": body}))
+    req = build_request(
+        exchange, params or {}, parsed, **({} if body is _UNSET else {"body": body})
+    )
     res = MockResponse(exchange, BufferSink(), response_limit=parsed.response_limit)
     return Mocks(req, res)
 

@@ -4,19 +4,19 @@ from __future__ import annotations
 
 import asyncio
 import queue
-import threading
 import typing as t
 from dataclasses import dataclass, field
-from pathlib import Path
-
-from werkzeug.datastructures import Headers
 
 from ._accessors import ResponseAccessors
 from ._stream import END, QueueSink
 
 if t.TYPE_CHECKING:
+    import threading
     from collections.abc import AsyncIterator, Iterator
+    from pathlib import Path
     from types import TracebackType
+
+    from werkzeug.datastructures import Headers
 
     from routekit._wire import BufferSink, Exchange
 
@@ -95,7 +95,7 @@ class _Stream:
             if "error" in self.box:
                 raise self.box["error"]
             return None
-        chunk = t.cast(bytes, item)
+        chunk = t.cast("bytes", item)
         self.received.append(chunk)
         return chunk
 
@@ -180,7 +180,9 @@ class ClientResponse(ResponseAccessors):
         if match is None:
             return None
         route = match.route
-        return MatchedRoute(route.relfile, route.pattern, route.kind, dict(match.params), route.file)
+        return MatchedRoute(
+            route.relfile, route.pattern, route.kind, dict(match.params), route.file
+        )
 
     @property
     def exception(self) -> BaseException | None:
@@ -221,12 +223,12 @@ class ClientResponse(ResponseAccessors):
         """:meth:`iter_chunks` for ``async def`` tests: waits on a worker thread."""
         stream = self._stream
         if stream is None:
-            for chunk in t.cast("BufferSink", self._sink).chunks:
-                yield chunk
+            for buffered in t.cast("BufferSink", self._sink).chunks:
+                yield buffered
             return
         wait = stream.timeout if timeout is None else timeout
         while True:
-            chunk = await asyncio.to_thread(stream.next_chunk, wait)
+            chunk: bytes | None = await asyncio.to_thread(stream.next_chunk, wait)
             if chunk is None:
                 break
             yield chunk
