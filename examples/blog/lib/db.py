@@ -129,7 +129,7 @@ _SEED_COMMENTS = [
     (2, 1, "John", "john@example.com", "Looking forward to more."),
     (3, 2, "Alice", "alice@example.com", "What about dynamic routes like [id]?"),
     (4, 3, "Bob", "bob@example.com", "Kanelbulle is the best."),
-    (5, 4, "Alice", "alice@example.com", "Lovely photos."),
+    (5, 4, "Alice", "alice@example.com", "Spring in Paris is hard to beat."),
 ]
 
 _local = threading.local()
