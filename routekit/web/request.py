@@ -178,7 +178,8 @@ class Request:
             )
         data = self.body_sync()
         try:
-            _, form, files = FormDataParser().parse(io.BytesIO(data), mimetype, len(data), options)
+            parser = FormDataParser(stream_factory=_memory_stream)
+            _, form, files = parser.parse(io.BytesIO(data), mimetype, len(data), options)
         except ValueError as exc:
             raise FormDataError(f"Failed to parse body as FormData: {exc}") from None
         out: MultiDict[str, str | FileStorage] = MultiDict()
@@ -262,6 +263,12 @@ class NextRequest(Request):
     def _post_clone(self) -> None:
         self._next_url = self._next_url.clone()
         self.__dict__.pop("_cookies", None)
+
+
+def _memory_stream(*args: t.Any, **kwargs: t.Any) -> t.IO[bytes]:
+    # The body is already in memory; werkzeug's default spooled temp files would warn when
+    # a handler never closes its uploads.
+    return io.BytesIO()
 
 
 def _extract_body(body: RequestBody | None) -> tuple[t.Any, str | None]:
