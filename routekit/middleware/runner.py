@@ -1,0 +1,380 @@
+"""Run the root ``middleware.py`` (or ``proxy.py``) before routing, as ``next start`` does.
+
+:func:`run_middleware_module` strips the internal headers a client may not send
+(CVE-2025-29927), tests the module's matcher, calls ``middleware(request)`` with a
+:class:`~routekit.web.request.NextRequest`, and turns what it returns into a
+:class:`MiddlewareOutcome`: a response already sent (a redirect or a short-circuit), or the
+request to continue with -- possibly rewritten, with new request headers and with headers
+to merge onto the final response (:meth:`MiddlewareOutcome.wrap`).
+"""
+
+from __future__ import annotations
+
+import io
+import typing as t
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from .._aio import call_maybe_async
+from ..errors import ModuleDefinitionError, RoutekitError
+from ..web.dispatch import send_web_response
+from ..web.request import request_from_raw
+from ..web.response import Response
+from .matcher import MiddlewareMatcher, matcher_from_config
+
+if t.TYPE_CHECKING:
+    from types import ModuleType
+
+    from .._wire import Exchange, RawRequest, Sink
+    from ..loader import Loader
+
+__all__ = [
+    "BODY_LIMIT",
+    "MiddlewareOutcome",
+    "MiddlewareRewriteError",
+    "MiddlewareRunner",
+    "middleware_function",
+    "run_middleware_module",
+    "strip_internal_headers",
+]
+
+#: Next.js' ``middlewareClientMaxBodySize`` default: middleware sees at most 10 MB of body.
+BODY_LIMIT = 10 * 1024 * 1024
+
+# Headers only Next.js itself may set; a client sending them could skip middleware
+# (x-middleware-subrequest, CVE-2025-29927) or fake a rewrite. Every x-middleware-* goes.
+_INTERNAL = frozenset({"x-now-route-matches", "x-matched-path"})
+# Not copied from the middleware's response (resolve-routes.ts + ipcForbiddenHeaders).
+_NOT_FORWARDED = frozenset(
+    {
+        "content-length",
+        "x-middleware-rewrite",
+        "x-middleware-redirect",
+        "x-middleware-refresh",
+        "x-middleware-invoke",
+        "x-middleware-next",
+        "x-middleware-override-headers",
+        "x-invoke-path",
+        "x-invoke-query",
+        "accept-encoding",
+        "keepalive",
+        "keep-alive",
+        "content-encoding",
+        "transfer-encoding",
+        "connection",
+        "expect",
+    }
+)
+_REDIRECTS = frozenset({301, 302, 303, 307, 308})
+# send-response.ts appends these route headers to the middleware's instead of skipping them.
+_APPENDED = frozenset({"set-cookie", "vary", "www-authenticate", "proxy-authenticate"})
+
+
+class MiddlewareRewriteError(RoutekitError):
+    """The middleware rewrote to another origin: Next.js proxies that, routekit does not."""
+
+
+def strip_internal_headers(raw: RawRequest) -> None:
+    """Drop the request headers only Next.js may set (``x-middleware-*``, ``x-matched-path``...)."""
+    raw.headers = [
+        (name, value)
+        for name, value in raw.headers
+        if not name.lower().startswith("x-middleware-") and name.lower() not in _INTERNAL
+    ]
+
+
+def middleware_function(module: ModuleType, file: str = "middleware.py") -> t.Callable[..., t.Any]:
+    """The function a middleware module exports: ``middleware``, ``proxy`` or ``default``.
+
+    :raises ModuleDefinitionError: with Next.js' message when there is none.
+    """
+    for name in ("middleware", "proxy", "default"):
+        func = getattr(module, name, None)
+        if callable(func):
+            return t.cast("t.Callable[..., t.Any]", func)
+    kind, export = (
+        ("Proxy", "proxy") if Path(file).stem == "proxy" else ("Middleware", "middleware")
+    )
+    raise ModuleDefinitionError(
+        f'The {kind} file "./{file}" must export a function named `{export}` or a default '
+        "function.",
+        file,
+        hint=f"define def {export}(request): ... returning None or a NextResponse.",
+    )
+
+
+# --- the request body: readable by the middleware, then again by the route ---------------
+
+
+class _Tee:
+    """The middleware's view of the body: the first ``limit`` bytes, remembered for replay."""
+
+    def __init__(self, stream: t.Any, limit: int) -> None:
+        self.stream = stream
+        self.limit = limit
+        self.buffer = bytearray()
+        self.truncated = False
+
+    def read(self, size: int = -1) -> bytes:
+        room = self.limit - len(self.buffer)
+        if room <= 0:
+            if not self.truncated:
+                # One byte more tells a body over the limit apart from one that fits; it
+                # belongs to the route, so it joins the replay buffer.
+                spill: bytes = self.stream.read(1)
+                self.truncated = bool(spill)
+                self.buffer += spill
+            return b""
+        data: bytes = self.stream.read(room if size < 0 else min(size, room))
+        self.buffer += data
+        return data
+
+
+class _Replay:
+    """The route's view of the body: what the middleware read, then the rest of the stream."""
+
+    def __init__(self, head: bytes, stream: t.Any) -> None:
+        self._head = io.BytesIO(head)
+        self._stream = stream
+
+    def read(self, size: int = -1) -> bytes:
+        data = self._head.read(size)
+        if size < 0:
+            return data + t.cast("bytes", self._stream.read())
+        if not data:
+            return t.cast("bytes", self._stream.read(size))
+        return data
+
+
+# --- the outcome -----------------------------------------------------------------------
+
+
+@dataclass
+class MiddlewareOutcome:
+    """What the middleware decided.
+
+    ``answered`` means a response was sent (redirect, short-circuit): the pipeline stops.
+    Otherwise the request goes on: ``exchange.raw`` already carries the new ``path``,
+    ``query_string`` and headers, and the final response must get ``response_headers``
+    (``sink = outcome.wrap(sink, exchange)``).
+
+    :param ran: whether the matcher matched and the middleware function ran.
+    :param answered: a response was sent; route nothing.
+    :param rewrite: the same-origin rewrite target (``/new/path?q=1``), if any.
+    :param response_headers: headers the final response gets, as (name, value) lines.
+    """
+
+    ran: bool = False
+    answered: bool = False
+    rewrite: str | None = None
+    response_headers: list[tuple[str, str]] = field(default_factory=list)
+
+    def wrap(self, sink: Sink, exchange: Exchange) -> Sink:
+        """*sink*, or a sink that adds ``response_headers`` to whatever response goes out."""
+        if not self.response_headers:
+            return sink
+        return _MergingSink(sink, exchange, self.response_headers)
+
+
+class _MergingSink:
+    """Adds the middleware's response headers to the route's response, by Next.js' rules."""
+
+    def __init__(self, inner: Sink, exchange: Exchange, lines: list[tuple[str, str]]) -> None:
+        self._inner = inner
+        self._exchange = exchange
+        self._lines = lines
+
+    @property
+    def started(self) -> bool:
+        return self._inner.started
+
+    @property
+    def disconnected(self) -> bool:
+        return self._inner.disconnected
+
+    def start(self, status: int, reason: str, headers: list[tuple[str, str]]) -> None:
+        match = self._exchange.match
+        if match is not None and match.route.kind == "app":
+            # sendResponse: middleware headers win; a few multi-valued ones are appended.
+            have = {name.lower() for name, _ in self._lines}
+            extra = [(n, v) for n, v in headers if n.lower() in _APPENDED or n.lower() not in have]
+            merged = self._lines + extra
+        else:
+            # Node's res.setHeader in a pages handler (or an error page) replaces the value.
+            replaced = {name.lower() for name, _ in headers}
+            merged = [(n, v) for n, v in self._lines if n.lower() not in replaced] + headers
+        self._inner.start(status, reason, merged)
+
+    def write(self, data: bytes) -> None:
+        self._inner.write(data)
+
+    def finish(self, data: bytes = b"") -> None:
+        self._inner.finish(data)
+
+
+# --- running it ------------------------------------------------------------------------
+
+
+def _relativize(url: str, base: str) -> str:
+    """Next.js' ``relativizeURL``: drop the origin when *url* is on *base*'s origin."""
+    target, origin = urlsplit(url), urlsplit(base)
+    if (target.scheme, target.netloc) == (origin.scheme, origin.netloc):
+        return url[len(f"{target.scheme}://{target.netloc}") :] or "/"
+    return url
+
+
+def _override_request_headers(raw: RawRequest, response: Response) -> None:
+    listed = response.headers.get("x-middleware-override-headers")
+    if listed is None:
+        return
+    keys = [key.strip() for key in listed.split(",") if key.strip()]
+    # Next.js deletes every request header that is not listed, then sets the listed ones.
+    lines: list[tuple[str, str]] = []
+    for key in keys:
+        value = response.headers.get(f"x-middleware-request-{key}")
+        if value is not None:
+            lines.append((key, value))
+    raw.headers = lines
+
+
+def _forwarded_lines(response: Response) -> list[tuple[str, str]]:
+    listed = response.headers.get("x-middleware-override-headers") or ""
+    consumed = {f"x-middleware-request-{key.strip()}" for key in listed.split(",")}
+    lines: list[tuple[str, str]] = []
+    for name, value in response.headers.raw():
+        name = name.lower()
+        if name in _NOT_FORWARDED or name in consumed or not value:
+            continue
+        lines.append((name, value))
+    return lines
+
+
+def run_middleware_module(
+    module: ModuleType,
+    exchange: Exchange,
+    sink: Sink,
+    *,
+    file: str = "middleware.py",
+    matcher: MiddlewareMatcher | None = None,
+    body_limit: int = BODY_LIMIT,
+) -> MiddlewareOutcome:
+    """Run the middleware *module* for *exchange* and apply what it returns.
+
+    Continuing requests have ``exchange.raw`` updated in place (rewritten path and query,
+    replaced or added request headers, a body the route can read again). Redirects and
+    short-circuit responses are sent through *sink*.
+
+    :param file: the module's file relative to the root, named in errors.
+    :param matcher: the compiled matcher; default: from the module's ``config``.
+    :raises TypeError: the middleware returned something other than a ``Response`` (Next.js:
+        ``Expected an instance of Response to be returned``); the app answers 500.
+    """
+    raw = exchange.raw
+    strip_internal_headers(raw)
+    if matcher is None:
+        matcher = matcher_from_config(getattr(module, "config", None), file=file)
+    host_lines = raw.headers if raw.header("host") else [*raw.headers, ("host", raw.host)]
+    if not matcher.matches(raw.path, host_lines, raw.query_string):
+        return MiddlewareOutcome()
+    func = middleware_function(module, file)
+
+    tee: _Tee | None = None
+    if raw.body is not None and raw.method.upper() not in ("GET", "HEAD"):
+        tee = _Tee(raw.body, body_limit)
+        raw.body = tee
+    try:
+        request = request_from_raw(raw)
+        result = call_maybe_async(func, request)
+    finally:
+        if tee is not None:
+            if tee.truncated:
+                exchange.notice(
+                    "middleware-body-limit",
+                    f"Request body exceeded {body_limit // (1024 * 1024)}MB for {raw.path}. "
+                    "Only the first part was available to middleware; the route gets it all.",
+                )
+            raw.body = _Replay(bytes(tee.buffer), tee.stream)
+
+    if result is None:
+        return MiddlewareOutcome(ran=True)
+    if not isinstance(result, Response):
+        raise TypeError("Expected an instance of Response to be returned")
+    return _apply(result, exchange, sink, request.url)
+
+
+def _apply(response: Response, exchange: Exchange, sink: Sink, base: str) -> MiddlewareOutcome:
+    raw = exchange.raw
+    headers = response.headers
+    rewrite = headers.get("x-middleware-rewrite")
+    location = headers.get("location")
+    is_next = headers.get("x-middleware-next") is not None
+    forwarded = _forwarded_lines(response)
+
+    if location is not None and response.status in _REDIRECTS:
+        destination = _relativize(location, base)
+        lines = [(n, v) for n, v in forwarded if n != "location"] + [("location", destination)]
+        if response.status == 308:
+            lines.append(("refresh", f"0;url={destination}"))
+        # Next.js ends the response with the bare destination, no Content-Type of its own.
+        redirect = Response(destination.encode(), response.status, lines)
+        send_web_response(redirect, exchange, sink)
+        return MiddlewareOutcome(ran=True, answered=True)
+    if rewrite is None and not is_next:
+        # Neither next() nor rewrite(): the middleware's response is the answer.
+        kept = set(dict(forwarded)) | {"set-cookie", "x-middleware-set-cookie"}
+        for name in {name for name, _ in headers.raw()} - kept:
+            headers.delete(name)
+        send_web_response(response, exchange, sink)
+        return MiddlewareOutcome(ran=True, answered=True)
+
+    _override_request_headers(raw, response)
+    for name, value in forwarded:
+        # Next.js also hands the middleware's response headers to the route (issue #52564).
+        raw.headers = [(n, v) for n, v in raw.headers if n.lower() != name] + [(name, value)]
+    # x-middleware-set-cookie tells the route's cookies() about them; clients never see it.
+    to_client = [(n, v) for n, v in forwarded if n != "x-middleware-set-cookie"]
+    outcome = MiddlewareOutcome(ran=True, response_headers=to_client)
+    if rewrite is not None:
+        target = _relativize(rewrite, base)
+        if "://" in target:
+            raise MiddlewareRewriteError(
+                f"middleware rewrote {raw.path} to another origin ({rewrite}); routekit serves "
+                "its own routes only. Rewrite to a path on this origin, or redirect instead."
+            )
+        path, _, query = target.partition("?")
+        raw.path, raw.query_string = path, query.partition("#")[0]
+        outcome.rewrite = target
+        outcome.response_headers.append(("x-middleware-rewrite", target))
+    return outcome
+
+
+class MiddlewareRunner:
+    """The project's ``middleware.py``/``proxy.py``, imported on first use, run per request.
+
+    :param loader: the project's :class:`~routekit.loader.Loader` (imports the file once).
+    :param path: the middleware file.
+    """
+
+    def __init__(self, loader: Loader, path: str | Path) -> None:
+        self.loader = loader
+        self.path = Path(path)
+        self.file = self.path.name
+        self._module: ModuleType | None = None
+        self._matcher: MiddlewareMatcher | None = None
+
+    def _load(self) -> tuple[ModuleType, MiddlewareMatcher]:
+        if self._module is None or self._matcher is None:
+            module = self.loader.import_file(self.path)
+            matcher = matcher_from_config(getattr(module, "config", None), file=self.file)
+            middleware_function(module, self.file)  # a missing export fails on first use
+            self._module, self._matcher = module, matcher
+        return self._module, self._matcher
+
+    def run(self, exchange: Exchange, sink: Sink) -> MiddlewareOutcome:
+        """Run the middleware for *exchange*; see :func:`run_middleware_module`."""
+        module, matcher = self._load()
+        return run_middleware_module(module, exchange, sink, file=self.file, matcher=matcher)
+
+    def __repr__(self) -> str:
+        return f"<MiddlewareRunner {self.file}>"
