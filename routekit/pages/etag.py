@@ -24,8 +24,15 @@ _MASK64 = (1 << 64) - 1
 _MASK52 = (1 << 52) - 1
 _UTF16 = "utf-16-le" if sys.byteorder == "little" else "utf-16-be"
 _DIGITS36 = "0123456789abcdefghijklmnopqrstuvwxyz"
+_PAIRS36 = [a + b for a in _DIGITS36 for b in _DIGITS36]
 #: Below this many code units the plain loop beats the unrolled one (measured).
 _UNROLL_MIN = 64
+
+# Identical small bodies are common (health checks, empty lists, errors) and hashing is the
+# costliest step of res.send(), so the ETags of recent small texts are kept.
+_MEMO_TEXT = 512
+_MEMO_SIZE = 512
+_recent: dict[str, str] = {}
 
 _NO_CACHE = re.compile(r"(?:^|,)\s*?no-cache\s*?(?:,|$)")
 
@@ -57,13 +64,15 @@ def _fnv1a(h: int, units: bytes | memoryview) -> int:
 
 
 def _base36(n: int) -> str:
-    if n == 0:
-        return "0"
+    # Two digits per divmod: this runs twice on every res.send().
+    if n < 1296:
+        return _PAIRS36[n].lstrip("0") or "0"
     out = []
-    while n:
-        n, r = divmod(n, 36)
-        out.append(_DIGITS36[r])
-    return "".join(reversed(out))
+    while n >= 1296:
+        n, r = divmod(n, 1296)
+        out.append(_PAIRS36[r])
+    out.append(_PAIRS36[n].lstrip("0"))
+    return "".join(out[::-1])
 
 
 def _format(h: int, length: int) -> str:
@@ -73,8 +82,15 @@ def _format(h: int, length: int) -> str:
 
 def generate_etag(text: str) -> str:
     """Next.js' strong ETag for *text*: ``{"hello":"world"}`` -> ``"kxl31zjxesh"``."""
-    units = _code_units(text)
-    return _format(_fnv1a(_BASIS, units), len(units))
+    etag = _recent.get(text)
+    if etag is None:
+        units = _code_units(text)
+        etag = _format(_fnv1a(_BASIS, units), len(units))
+        if len(text) <= _MEMO_TEXT:
+            if len(_recent) >= _MEMO_SIZE:
+                _recent.clear()
+            _recent[text] = etag
+    return etag
 
 
 class EtagHasher:

@@ -139,6 +139,7 @@ class ApiResponse:
         "_headers",
         "_headers_sent",
         "_method",
+        "_multi",
         "_response_limit",
         "_sink",
         "_status",
@@ -166,6 +167,7 @@ class ApiResponse:
         self._status_message: str | None = None
         #: lower-case name -> (name as set, value); lists are repeated header lines.
         self._headers: dict[str, tuple[str, str | list[str]]] = {}
+        self._multi = False  # some header holds a list (repeated lines)
         self._headers_sent = False
         self._has_body = True
         self._finished = False
@@ -236,7 +238,10 @@ class ApiResponse:
         """
         if self._headers_sent:
             raise self._sent_error(f"res.set_header({name!r})")
-        self._headers[self._check_name(name)] = (name, self._check_value(name, value))
+        checked = self._check_value(name, value)
+        self._headers[self._check_name(name)] = (name, checked)
+        if isinstance(checked, list):
+            self._multi = True
         return self
 
     def append_header(self, name: str, value: HeaderValue) -> ApiResponse:
@@ -252,8 +257,10 @@ class ApiResponse:
                 new if isinstance(new, list) else [new]
             )
             self._headers[key] = (current[0], merged)
+            self._multi = True
         else:
             self._headers[key] = (name, new)
+            self._multi = self._multi or isinstance(new, list)
         return self
 
     def get_header(self, name: str) -> str | list[str] | None:
@@ -576,12 +583,16 @@ class ApiResponse:
         status = self._status
         # Node: HEAD, 1xx, 204 and 304 never carry a body, nor an implicit Content-Length.
         has_body = self._method != "HEAD" and status != 204 and status != 304 and status >= 200
-        headers: list[tuple[str, str]] = []
-        for name, value in self._headers.values():
-            if isinstance(value, list):
-                headers.extend((name, item) for item in value)
-            else:
-                headers.append((name, value))
+        headers: list[tuple[str, str]]
+        if self._multi:
+            headers = []
+            for name, value in self._headers.values():
+                if isinstance(value, list):
+                    headers.extend((name, item) for item in value)
+                else:
+                    headers.append((name, value))
+        else:
+            headers = t.cast("list[tuple[str, str]]", list(self._headers.values()))
         if (
             content_length is not None
             and has_body

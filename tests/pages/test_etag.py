@@ -74,3 +74,12 @@ def test_is_fresh_follows_fresh_package(
 
 def test_is_fresh_weak_etag_matches_strong_token() -> None:
     assert is_fresh('W/"abc"', if_none_match='"abc"')
+
+
+@pytest.mark.parametrize("n", [0, 1, 35, 36, 1295, 1296, 1297, 36**4, 36**4 + 1, 2**52 - 1])
+def test_base36_round_trips_without_leading_zeros(n: int) -> None:
+    from routekit.pages.etag import _base36
+
+    text = _base36(n)
+    assert int(text, 36) == n
+    assert text == "0" or not text.startswith("0")
