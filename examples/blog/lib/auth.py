@@ -4,9 +4,10 @@ Tokens are HS256 JWTs signed with ``$JWT_SECRET_KEY``, valid for 24 hours, carry
 ``userId``, ``location`` and ``name``. routekit loads the project's ``.env`` into the
 environment, so putting the key there is enough (see ``.env.example``).
 
-Without a key, development falls back to a fixed, loudly logged development-only secret so the
-tutorial works out of the box; production (``ROUTEKIT_ENV=production``) refuses to sign or
-verify anything. Call :func:`require_secret` at start-up to fail before the first request.
+Without a key, development falls back to a fixed, logged development-only secret so the
+tutorial works out of the box. Production refuses: routekit will not start without the key
+(``required_env`` in ``pyproject.toml``), and with ``ROUTEKIT_ENV=production``
+:func:`require_secret` raises, so code that runs outside routekit can call it at start-up.
 """
 
 from __future__ import annotations
@@ -129,9 +130,16 @@ def verify_token(token: str) -> Claims | None:
 def hash_password(password: str, *, rounds: int = 12) -> str:
     """A bcrypt hash of *password*, for storing.
 
-    :raises ValueError: the password is longer than 72 bytes in UTF-8.
+    :raises ValueError: the password is longer than 72 bytes in UTF-8, which bcrypt would
+        silently cut (bcrypt < 5) or refuse (bcrypt 5).
     """
-    return bcrypt.hashpw(password.encode(), bcrypt.gensalt(rounds=rounds)).decode()
+    secret = password.encode()
+    if len(secret) > _BCRYPT_MAX_BYTES:
+        raise ValueError(
+            f"the password is {len(secret)} bytes long in UTF-8; bcrypt reads at most "
+            f"{_BCRYPT_MAX_BYTES}: choose a shorter one"
+        )
+    return bcrypt.hashpw(secret, bcrypt.gensalt(rounds=rounds)).decode()
 
 
 def check_password(password: str, hashed: str) -> bool:

@@ -104,8 +104,10 @@ def is_text(value: object) -> t.TypeGuard[str]:
 
 def validate_text(value: object, field: str, max_length: int) -> str | None:
     """The error message for *value* as the required text *field*, or ``None`` if it is valid."""
-    if not is_text(value) or not value.strip():
+    if not isinstance(value, str) or not value.strip():
         return messages.field_required(field)
+    if not is_text(value):
+        return messages.field_not_text(field)
     if len(value) > max_length:
         return messages.field_too_long(field, max_length)
     return None

@@ -41,6 +41,11 @@ def field_required(field: str) -> str:
     return f"{field} must be a non-empty string"
 
 
+def field_not_text(field: str) -> str:
+    """The error for a *field* holding something UTF-8 cannot encode (a lone surrogate)."""
+    return f"{field} must be valid Unicode text"
+
+
 def field_too_long(field: str, maximum: int) -> str:
     """The error for a *field* longer than *maximum* characters."""
     return f"{field} must be at most {maximum} characters"

@@ -115,6 +115,11 @@ def test_auth_hash_password_round_trip(auth: ModuleType) -> None:
     assert not auth.check_password("s3cret!", hashed)
 
 
+def test_auth_hash_password_refuses_over_72_bytes(auth: ModuleType) -> None:
+    with pytest.raises(ValueError, match=r"^the password is 74 bytes long in UTF-8; bcrypt"):
+        auth.hash_password("é" * 37, rounds=4)
+
+
 def test_auth_unknown_user_hash_matches_no_seeded_password(auth: ModuleType) -> None:
     assert not auth.check_password("password", auth.UNKNOWN_USER_HASH)
     assert auth.UNKNOWN_USER_HASH.startswith("$2b$04$")  # the seeded users' cost
