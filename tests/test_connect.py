@@ -8,52 +8,18 @@ import typing as t
 import pytest
 
 from routekit.connect import cors, create_router, run_middleware
+from routekit_pytest.mocks import create_mocks
 
 
-class FakeRequest:
-    """The slice of the pages ``req`` the helpers use."""
-
-    def __init__(self, method: str = "GET", headers: dict[str, str] | None = None) -> None:
-        self.method = method
-        self.url = "/api/x"
-        self.headers = {k.lower(): v for k, v in (headers or {}).items()}
+def _mocks(method: str = "GET", **headers: str) -> tuple[t.Any, t.Any]:
+    req, res = create_mocks(
+        method=method, url="/api/x", headers={k.replace("_", "-"): v for k, v in headers.items()}
+    )
+    return req, res
 
 
-class FakeResponse:
-    """The slice of the pages ``res`` the helpers use."""
-
-    def __init__(self) -> None:
-        self.status_code = 200
-        self.headers: dict[str, str] = {}
-        self.body: str | None = None
-        self.ended = False
-
-    @property
-    def headers_sent(self) -> bool:
-        return self.ended
-
-    def set_header(self, name: str, value: str) -> FakeResponse:
-        self.headers[name.lower()] = value
-        return self
-
-    def get_header(self, name: str) -> str | None:
-        return self.headers.get(name.lower())
-
-    def status(self, code: int) -> FakeResponse:
-        self.status_code = code
-        return self
-
-    def end(self, body: str | None = None) -> FakeResponse:
-        self.body = body
-        self.ended = True
-        return self
-
-    def json(self, data: object) -> None:
-        self.end(repr(data))
-
-
-def _mocks(method: str = "GET", **headers: str) -> tuple[FakeRequest, FakeResponse]:
-    return FakeRequest(method, {k.replace("_", "-"): v for k, v in headers.items()}), FakeResponse()
+def _headers(res: t.Any) -> dict[str, str]:
+    return {name.lower(): value for name, value in res.headers.items()}
 
 
 # --- run_middleware ---
@@ -67,7 +33,7 @@ def test_run_middleware_returns_true_when_next_is_called() -> None:
         next()
 
     assert run_middleware(req, res, mw) is True
-    assert res.headers["x-seen"] == "1"
+    assert _headers(res)["x-seen"] == "1"
 
 
 def test_run_middleware_returns_false_when_the_middleware_answered() -> None:
@@ -77,7 +43,7 @@ def test_run_middleware_returns_false_when_the_middleware_answered() -> None:
         res.status(401).end("no")
 
     assert run_middleware(req, res, mw) is False
-    assert (res.status_code, res.body) == (401, "no")
+    assert (res.status_code, res.text) == (401, "no")
 
 
 def test_run_middleware_raises_the_error_passed_to_next() -> None:
@@ -104,7 +70,7 @@ def test_run_middleware_runs_async_middleware() -> None:
         next()
 
     assert run_middleware(req, res, mw) is True
-    assert res.headers["x-async"] == "yes"
+    assert _headers(res)["x-async"] == "yes"
 
 
 # --- cors ---
@@ -113,7 +79,7 @@ def test_run_middleware_runs_async_middleware() -> None:
 def test_cors_default_allows_any_origin_and_continues() -> None:
     req, res = _mocks("GET", origin="https://a.example")
     assert run_middleware(req, res, cors()) is True
-    assert res.headers == {"access-control-allow-origin": "*"}
+    assert _headers(res) == {"access-control-allow-origin": "*"}
 
 
 def test_cors_default_preflight_answers_204() -> None:
@@ -124,8 +90,8 @@ def test_cors_default_preflight_answers_204() -> None:
     )
     assert run_middleware(req, res, cors()) is False
     assert res.status_code == 204
-    assert res.ended
-    assert res.headers == {
+    assert res.is_ended()
+    assert _headers(res) == {
         "access-control-allow-origin": "*",
         "access-control-allow-methods": "GET,HEAD,PUT,PATCH,POST,DELETE",
         "vary": "Access-Control-Request-Headers",
@@ -139,35 +105,35 @@ def test_cors_list_reflects_a_matching_origin() -> None:
     for origin in ("https://a.example", "https://x.trusted.dev"):
         req, res = _mocks("GET", origin=origin)
         run_middleware(req, res, mw)
-        assert res.headers == {"access-control-allow-origin": origin, "vary": "Origin"}
+        assert _headers(res) == {"access-control-allow-origin": origin, "vary": "Origin"}
 
 
 def test_cors_list_omits_the_header_for_other_origins_but_varies() -> None:
     req, res = _mocks("GET", origin="https://evil.example")
     assert run_middleware(req, res, cors(origins=["https://a.example"])) is True
-    assert res.headers == {"vary": "Origin"}
+    assert _headers(res) == {"vary": "Origin"}
 
 
 def test_cors_fixed_origin_is_always_sent() -> None:
     req, res = _mocks("GET", origin="https://other.example")
     run_middleware(req, res, cors(origins="https://a.example"))
-    assert res.headers == {"access-control-allow-origin": "https://a.example", "vary": "Origin"}
+    assert _headers(res) == {"access-control-allow-origin": "https://a.example", "vary": "Origin"}
 
 
 def test_cors_false_disables_it() -> None:
     req, res = _mocks("OPTIONS", origin="https://a.example")
     assert run_middleware(req, res, cors(origins=False)) is True
-    assert res.headers == {}
+    assert _headers(res) == {}
 
 
 def test_cors_callable_decides_per_origin() -> None:
     mw = cors(origins=lambda origin: origin == "https://ok.example")
     req, res = _mocks("GET", origin="https://ok.example")
     run_middleware(req, res, mw)
-    assert res.headers["access-control-allow-origin"] == "https://ok.example"
+    assert _headers(res)["access-control-allow-origin"] == "https://ok.example"
     req, res = _mocks("GET", origin="https://no.example")
     run_middleware(req, res, mw)
-    assert res.headers == {}
+    assert _headers(res) == {}
 
 
 def test_cors_preflight_with_every_option() -> None:
@@ -183,7 +149,7 @@ def test_cors_preflight_with_every_option() -> None:
     req, res = _mocks("options", origin="https://a.example")
     assert run_middleware(req, res, mw) is False
     assert res.status_code == 200
-    assert res.headers == {
+    assert _headers(res) == {
         "access-control-allow-origin": "https://a.example",
         "vary": "Origin",
         "access-control-allow-credentials": "true",
@@ -199,27 +165,27 @@ def test_cors_preflight_reflection_appends_to_vary() -> None:
     req, res = _mocks("OPTIONS", origin="https://a.example", access_control_request_headers="x-a")
     res.set_header("Vary", "Accept-Encoding")
     run_middleware(req, res, cors(origins=["https://a.example"]))
-    assert res.headers["vary"] == "Accept-Encoding, Origin, Access-Control-Request-Headers"
+    assert _headers(res)["vary"] == "Accept-Encoding, Origin, Access-Control-Request-Headers"
 
 
 def test_cors_vary_is_not_repeated() -> None:
     req, res = _mocks("GET", origin="https://a.example")
     res.set_header("Vary", "origin")
     run_middleware(req, res, cors(origins=["https://a.example"]))
-    assert res.headers["vary"] == "origin"
+    assert _headers(res)["vary"] == "origin"
 
 
 def test_cors_preflight_continue_passes_on() -> None:
     req, res = _mocks("OPTIONS", origin="https://a.example")
     assert run_middleware(req, res, cors(preflight_continue=True)) is True
-    assert not res.ended
-    assert res.headers["access-control-allow-methods"] == "GET,HEAD,PUT,PATCH,POST,DELETE"
+    assert not res.is_ended()
+    assert _headers(res)["access-control-allow-methods"] == "GET,HEAD,PUT,PATCH,POST,DELETE"
 
 
 def test_cors_actual_request_sends_credentials_and_exposed_headers() -> None:
     req, res = _mocks("POST", origin="https://a.example")
     run_middleware(req, res, cors(credentials=True, exposed_headers="X-A,X-B", max_age=5))
-    assert res.headers == {
+    assert _headers(res) == {
         "access-control-allow-origin": "*",
         "access-control-allow-credentials": "true",
         "access-control-expose-headers": "X-A,X-B",
@@ -238,10 +204,10 @@ def test_router_dispatches_by_method() -> None:
     handler = router.handler()
     req, res = _mocks("GET")
     handler(req, res)
-    assert (res.status_code, res.body) == (200, "got")
+    assert (res.status_code, res.text) == (200, "got")
     req, res = _mocks("POST")
     handler(req, res)
-    assert (res.status_code, res.body) == (201, "made")
+    assert (res.status_code, res.text) == (201, "made")
 
 
 @pytest.mark.parametrize("method", ["PUT", "PATCH", "DELETE", "OPTIONS"])
@@ -256,8 +222,8 @@ def test_router_unrouted_method_is_405_with_allow(method: str) -> None:
     req, res = _mocks(method)
     handler.handler()(req, res)
     assert res.status_code == 405
-    assert res.headers["allow"] == "GET, HEAD, POST"
-    assert res.body == f"Method {method} Not Allowed"
+    assert _headers(res)["allow"] == "GET, HEAD, POST"
+    assert res.text == f"Method {method} Not Allowed"
     assert calls == []
 
 
@@ -272,14 +238,14 @@ def test_router_every_method_helper() -> None:
     router = create_router()
 
     def answer(name: str) -> t.Callable[[t.Any, t.Any], None]:
-        return lambda req, res: res.end(name)
+        return lambda req, res: res.set_header("X-Handler", name).end()
 
     for name in ("put", "patch", "delete", "head", "options"):
         getattr(router, name)(answer(name))
     for name in ("put", "patch", "delete", "head", "options"):
         req, res = _mocks(name.upper())
         router.handler()(req, res)
-        assert res.body == name
+        assert _headers(res)["x-handler"] == name
     assert router.allowed_methods() == ["DELETE", "HEAD", "OPTIONS", "PATCH", "PUT"]
 
 
@@ -287,7 +253,7 @@ def test_router_all_matches_any_method() -> None:
     handler = create_router().all(lambda req, res: res.end(req.method)).handler()
     req, res = _mocks("PROPFIND")
     handler(req, res)
-    assert res.body == "PROPFIND"
+    assert res.text == "PROPFIND"
 
 
 def test_router_middleware_runs_in_order_onion_style() -> None:
@@ -320,10 +286,10 @@ def test_router_middleware_can_stop_the_chain() -> None:
     handler = create_router().use(auth).get(lambda req, res: res.end("secret")).handler()
     req, res = _mocks()
     handler(req, res)
-    assert (res.status_code, res.body) == (401, "{'error': 'unauthorized'}")
+    assert (res.status_code, res.text) == (401, '{"error":"unauthorized"}')
     req, res = _mocks(authorization="Bearer x")
     handler(req, res)
-    assert res.body == "secret"
+    assert res.text == "secret"
 
 
 def test_router_async_middleware_and_handlers() -> None:
@@ -350,7 +316,7 @@ def test_router_async_middleware_and_handlers() -> None:
     req, res = _mocks()
     create_router().use(timing, sync_mw).get(get).handler()(req, res)
     assert trace == ["before", "sync", "handler", "after"]
-    assert res.body == "ok"
+    assert res.text == "ok"
     assert loops[0] is loops[1]  # the sync middleware in between did not start a second loop
 
 
@@ -360,7 +326,7 @@ def test_router_async_next_not_awaited_still_runs() -> None:
 
     req, res = _mocks()
     create_router().use(mw).get(lambda req, res: res.end("ran")).handler()(req, res)
-    assert res.body == "ran"
+    assert res.text == "ran"
 
 
 def test_router_handler_error_is_a_500_by_default(caplog: pytest.LogCaptureFixture) -> None:
@@ -370,7 +336,7 @@ def test_router_handler_error_is_a_500_by_default(caplog: pytest.LogCaptureFixtu
     req, res = _mocks()
     with caplog.at_level(logging.ERROR, logger="routekit"):
         create_router().get(boom).handler()(req, res)
-    assert (res.status_code, res.body) == (500, "Internal Server Error")
+    assert (res.status_code, res.text) == (500, "Internal Server Error")
     assert "broken" in caplog.text
 
 
@@ -396,10 +362,10 @@ def test_router_on_error_and_on_no_match() -> None:
     handler = create_router().use(fails).get(lambda req, res: None).handler(on_error, on_no_match)
     req, res = _mocks("GET")
     handler(req, res)
-    assert (res.status_code, res.body) == (418, "handled via next")
+    assert (res.status_code, res.text) == (418, "handled via next")
     req, res = _mocks("DELETE")
     handler(req, res)
-    assert (res.status_code, res.body) == (404, "Route DELETE /api/x not found")
+    assert (res.status_code, res.text) == (404, "Route DELETE /api/x not found")
 
 
 def test_router_rejects_path_patterns() -> None:

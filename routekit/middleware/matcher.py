@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from urllib.parse import parse_qsl
 
 from ..errors import ConfigError
+from ..pages.cookies import parse_cookie_header
 
 __all__ = [
     "DEFAULT_MATCHER",
@@ -343,27 +344,6 @@ def _node_headers(lines: Iterable[tuple[str, str]]) -> dict[str, str]:
     return out
 
 
-def _parse_cookies(header: str | None) -> dict[str, str]:
-    # The npm `cookie` package's parse (used by Next.js' matchHas): first occurrence wins,
-    # surrounding quotes stripped, values percent-decoded when possible.
-    from urllib.parse import unquote
-
-    cookies: dict[str, str] = {}
-    for pair in (header or "").split(";"):
-        name, eq, value = pair.partition("=")
-        name = name.strip()
-        if not eq or not name or name in cookies:
-            continue
-        value = value.strip()
-        if len(value) >= 2 and value[0] == value[-1] == '"':
-            value = value[1:-1]
-        try:
-            cookies[name] = unquote(value, errors="strict") if "%" in value else value
-        except UnicodeDecodeError:
-            cookies[name] = value
-    return cookies
-
-
 class MiddlewareMatcher:
     """The compiled ``config["matcher"]`` of a ``middleware.py``: which requests run it.
 
@@ -397,7 +377,7 @@ class MiddlewareMatcher:
                 return True
             if not lazy:
                 lazy["headers"] = _node_headers(headers)
-                lazy["cookies"] = _parse_cookies(lazy["headers"].get("cookie"))
+                lazy["cookies"] = parse_cookie_header(lazy["headers"].get("cookie", ""))
                 query: dict[str, list[str]] = {}
                 for key, value in parse_qsl(query_string, keep_blank_values=True):
                     query.setdefault(key, []).append(value)
