@@ -5,6 +5,7 @@ from __future__ import annotations
 import typing as t
 from urllib.parse import quote
 
+from werkzeug.http import is_hop_by_hop_header
 from werkzeug.wsgi import get_input_stream
 
 from ._wire import RawRequest
@@ -89,6 +90,10 @@ class WSGISink:
         self.started = False
 
     def start(self, status: int, reason: str, headers: list[tuple[str, str]]) -> None:
+        # PEP 3333 forbids hop-by-hop headers from the application (an SSE handler's
+        # `Connection: keep-alive`); the server owns the connection.
+        if any(is_hop_by_hop_header(name) for name, _ in headers):
+            headers = [(n, v) for n, v in headers if not is_hop_by_hop_header(n)]
         self._head = (f"{status} {reason}", headers)
         self.started = True
 
