@@ -216,11 +216,13 @@ def client(routekit_app: App, request: pytest.FixtureRequest) -> Iterator[Client
 
 
 @pytest.fixture
-def async_client(client: Client) -> AsyncClient:
+def async_client(client: Client) -> Iterator[AsyncClient]:
     """:class:`~routekit_pytest.AsyncClient` over ``client``, for ``async def`` tests."""
     from .client import AsyncClient
 
-    return AsyncClient(client)
+    test_client = AsyncClient(client)
+    yield test_client
+    test_client.close()
 
 
 @pytest.fixture

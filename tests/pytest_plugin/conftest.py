@@ -1,0 +1,123 @@
+"""A small route tree shared by the plugin's tests, written with ``tmp_path``."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from routekit.app import App
+from routekit_pytest import Client
+
+#: relative path -> source; every test site has these routes.
+SITE: dict[str, str] = {
+    "pages/api/hello.py": """
+        def handler(req, res):
+            res.status(200).json({"hello": req.query.get("name", "world")})
+    """,
+    "pages/api/users/[id].py": """
+        def handler(req, res):
+            res.json({"id": req.query["id"], "method": req.method, "body": req.body})
+    """,
+    "pages/api/echo.py": """
+        def handler(req, res):
+            res.json({
+                "body": req.body,
+                "query": req.query,
+                "cookies": req.cookies,
+                "auth": req.headers.get("authorization"),
+                "type": req.headers.get("content-type"),
+            })
+    """,
+    "pages/api/login.py": """
+        def handler(req, res):
+            res.set_cookie("sid", "abc", path="/", http_only=True, max_age=60)
+            res.redirect(303, "/api/me")
+    """,
+    "pages/api/me.py": """
+        def handler(req, res):
+            res.json({"sid": req.cookies.get("sid")})
+    """,
+    "pages/api/loop.py": """
+        def handler(req, res):
+            res.redirect("/api/loop")
+    """,
+    "pages/api/boom.py": """
+        def handler(req, res):
+            raise ValueError("boom")
+    """,
+    "pages/api/text.py": """
+        def handler(req, res):
+            res.send("plain text")
+    """,
+    "pages/api/sse.py": """
+        import itertools
+
+        def handler(req, res):
+            res.set_header("Content-Type", "text/event-stream")
+            for i in itertools.count():
+                res.write(f"data: {i}\\n\\n")
+    """,
+    "pages/api/count.py": """
+        def handler(req, res):
+            for i in range(3):
+                res.write(str(i))
+            res.end()
+    """,
+    "pages/api/upload.py": """
+        config = {"api": {"bodyParser": False}}
+
+        def handler(req, res):
+            res.json({"type": req.headers["content-type"], "size": len(req.stream.read())})
+    """,
+    "pages/api/async_hello.py": """
+        import asyncio
+
+        async def handler(req, res):
+            await asyncio.sleep(0)
+            res.json({"async": True})
+    """,
+    "app/items/route.py": """
+        from routekit.web.response import Response
+
+        def GET(request):
+            return Response.json({"items": []})
+
+        def POST(request):
+            return Response.json({"created": True}, status=201)
+    """,
+}
+
+
+def write_tree(root: Path, files: dict[str, str]) -> Path:
+    """Write *files* (relative path -> dedented source) under *root*."""
+    for rel, source in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(source).lstrip(), encoding="utf-8")
+    return root
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Path:
+    """A project root holding :data:`SITE`."""
+    return write_tree(tmp_path / "site", SITE)
+
+
+@pytest.fixture
+def app(site: Path) -> App:
+    """The test-mode app for :func:`site`."""
+    return App(site, mode="test")
+
+
+@pytest.fixture
+def web_client(app: App) -> Client:
+    """A client for :func:`app` (``client`` is the plugin's own fixture)."""
+    return Client(app)
+
+
+@pytest.fixture
+def site_files() -> dict[str, str]:
+    """The sources of :data:`SITE`, for trees written with ``pytester``."""
+    return {rel: textwrap.dedent(source).lstrip() for rel, source in SITE.items()}
