@@ -1,0 +1,151 @@
+"""Run one documentation page's code blocks in a fresh interpreter (see test_examples.py).
+
+Reads ``{"root": ..., "blocks": [...]}`` as JSON on stdin, runs the blocks in order in the
+temporary project *root*, and prints one JSON result per block: ``{"line": ..., "error":
+text or None}``. A fresh process per page keeps the route modules, ``sys.path`` and the
+environment variables one page sets away from the next page and from the test session.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import os
+import shutil
+import sys
+import traceback
+import typing as t
+from pathlib import Path
+
+
+def _forget_project_modules(root: Path) -> None:
+    """Drop every module imported from *root*, so an edited file is imported afresh."""
+    from routekit.loader import get_loader
+
+    get_loader(root).invalidate()
+    prefix = str(root) + os.sep
+    for name, module in list(sys.modules.items()):
+        file = getattr(module, "__file__", None)
+        if file and str(file).startswith(prefix):
+            del sys.modules[name]
+
+
+def _run_python(code: str, root: Path, line: int) -> None:
+    namespace: dict[str, t.Any] = {"__name__": "__main__"}
+    exec(compile(code, f"<docs block at line {line}>", "exec"), namespace)
+
+
+def _run_pytest(path: Path, root: Path) -> str | None:
+    import pytest
+
+    out = io.StringIO()
+    args = [
+        str(path),
+        "-q",
+        "-p",
+        "no:cacheprovider",
+        "--import-mode=importlib",
+        "-W",
+        "error",
+        "--rootdir",
+        str(root),
+    ]
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(out):
+        code = pytest.main(args)
+    if code != pytest.ExitCode.OK:
+        return f"pytest exited with {code!r}:\n{out.getvalue()}"
+    return None
+
+
+def _run_console(code: str) -> str | None:
+    """Run each ``$ routekit ...`` line and compare with the lines that follow it."""
+    from routekit.cli import main
+
+    problems = []
+    for command, expected in _console_steps(code):
+        argv = command.split()
+        if argv[0] != "routekit":
+            continue
+        out = io.StringIO()
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(out):
+            main(argv[1:])
+        got = [line.rstrip() for line in out.getvalue().rstrip().splitlines()]
+        want = [line.rstrip() for line in expected]
+        if got != want:
+            problems.append(
+                f"$ {command}\nexpected:\n" + "\n".join(want) + "\ngot:\n" + "\n".join(got)
+            )
+    return "\n\n".join(problems) or None
+
+
+def _console_steps(code: str) -> list[tuple[str, list[str]]]:
+    steps: list[tuple[str, list[str]]] = []
+    for line in code.splitlines():
+        if line.startswith("$ "):
+            steps.append((line[2:].strip(), []))
+        elif steps:
+            steps[-1][1].append(line)
+    for _, lines in steps:
+        while lines and not lines[-1].strip():
+            lines.pop()
+    return steps
+
+
+def _run_block(block: dict[str, t.Any], root: Path, repo: Path) -> str | None:
+    kind = block["kind"]
+    if kind == "copy":
+        source = repo / block["source"]
+        target = root / block["path"]
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if source.is_dir():
+            shutil.copytree(
+                source, target, dirs_exist_ok=True, ignore=shutil.ignore_patterns("__pycache__")
+            )
+        else:
+            shutil.copyfile(source, target)
+        return None
+    if kind in ("file", "pytest"):
+        target = root / block["path"]
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(block["code"], encoding="utf-8")
+        if kind == "file":
+            return None
+    _forget_project_modules(root)
+    if kind == "run":
+        _run_python(block["code"], root, block["line"])
+        return None
+    if kind == "pytest":
+        return _run_pytest(root / block["path"], root)
+    if kind == "console":
+        return _run_console(block["code"])
+    raise ValueError(f"unknown block kind {kind!r}")
+
+
+def main() -> None:
+    spec = json.load(sys.stdin)
+    root = Path(spec["root"]).resolve()
+    repo = Path(spec["repo"]).resolve()
+    os.chdir(root)
+    sys.path.insert(0, str(root))
+    results = []
+    failed = False
+    for block in spec["blocks"]:
+        if failed:
+            results.append({"line": block["line"], "error": "not run: an earlier block failed"})
+            continue
+        output = io.StringIO()
+        try:
+            with contextlib.redirect_stdout(output):
+                error = _run_block(block, root, repo)
+        except BaseException:
+            error = traceback.format_exc()
+            if output.getvalue():
+                error += "\noutput:\n" + output.getvalue()
+        failed = error is not None
+        results.append({"line": block["line"], "error": error})
+    sys.__stdout__.write(json.dumps(results) + "\n")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,198 @@
+"""Run the code samples of the documentation, so the docs cannot drift from the code.
+
+Each page gets its own temporary project and a fresh interpreter (``_driver.py``). An HTML
+comment right before a fenced block says what to do with it:
+
+``<!-- test: file PATH -->``
+    write the block to ``PATH`` in the page's project (any language: Python, TOML, .env...).
+``<!-- test: run -->``
+    execute the Python block with the project as the current folder and on ``sys.path``.
+``<!-- test: pytest [PATH] -->``
+    write the block to ``PATH`` (default ``test_docs_L<line>.py``) and run pytest on it;
+    every test must pass.
+``<!-- test: console -->``
+    run each ``$ routekit ...`` line of the block and compare its output with the lines
+    that follow it.
+``<!-- test: skip -->``
+    leave the block alone (a sketch that cannot run here: a server, a third-party package).
+
+``<!-- test: copy SRC DEST -->`` stands alone: it copies ``SRC`` (relative to the
+repository) to ``DEST`` in the project. Blocks run in page order and later ones see what
+earlier ones wrote. Every ``python`` block must carry one of the markers.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+import typing as t
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+DOCS = REPO / "docs"
+DRIVER = Path(__file__).with_name("_driver.py")
+
+_MARKER = re.compile(r"^\s*<!--\s*test:\s*(?P<kind>[a-z]+)(?:\s+(?P<args>.*?))?\s*-->\s*$")
+_FENCE = re.compile(r"^(?P<indent>\s*)(?P<fence>```+|~~~+)\s*(?P<lang>[\w+-]*)")
+_KINDS = ("file", "run", "pytest", "console", "skip", "copy")
+
+
+class Block(t.NamedTuple):
+    kind: str
+    line: int
+    lang: str
+    code: str
+    args: list[str]
+
+
+def parse_page(text: str) -> list[Block]:
+    """The marked blocks of a page, and a ``missing`` block for each unmarked Python block."""
+    lines = text.splitlines()
+    blocks: list[Block] = []
+    pending: tuple[str, list[str], int] | None = None
+    i = 0
+    while i < len(lines):
+        marker = _MARKER.match(lines[i])
+        if marker:
+            kind = marker["kind"]
+            args = (marker["args"] or "").split()
+            if kind not in _KINDS:
+                blocks.append(Block("unknown", i + 1, "", kind, args))
+            elif kind == "copy":
+                blocks.append(Block("copy", i + 1, "", "", args))
+            else:
+                pending = (kind, args, i + 1)
+            i += 1
+            continue
+        fence = _FENCE.match(lines[i])
+        if fence is None:
+            if lines[i].strip() and pending is not None:
+                blocks.append(Block("dangling", pending[2], "", pending[0], pending[1]))
+                pending = None
+            i += 1
+            continue
+        indent, closing, lang = len(fence["indent"]), fence["fence"], fence["lang"]
+        start = i + 1
+        body: list[str] = []
+        i += 1
+        while i < len(lines) and not lines[i].strip().startswith(closing):
+            text = lines[i]
+            body.append(text[indent:] if not text[:indent].strip() else text.lstrip())
+            i += 1
+        i += 1
+        code = "\n".join(body) + "\n"
+        if pending is not None:
+            kind, args, _ = pending
+            blocks.append(Block(kind, start, lang, code, args))
+            pending = None
+        elif lang in ("python", "py"):
+            blocks.append(Block("missing", start, lang, code, []))
+    return blocks
+
+
+def _pages() -> list[Path]:
+    return sorted(DOCS.rglob("*.md"))
+
+
+def _page_id(path: Path) -> str:
+    return path.relative_to(DOCS).as_posix()
+
+
+def _driver_blocks(page: str, blocks: list[Block]) -> list[dict[str, t.Any]]:
+    out: list[dict[str, t.Any]] = []
+    for block in blocks:
+        where = f"docs/{page}:{block.line}"
+        if block.kind == "missing":
+            pytest.fail(
+                f"{where}: a python block without a <!-- test: ... --> marker; mark it run, "
+                "file PATH, pytest or skip.",
+                pytrace=False,
+            )
+        if block.kind in ("unknown", "dangling"):
+            pytest.fail(
+                f"{where}: marker 'test: {block.code}' "
+                + ("is unknown" if block.kind == "unknown" else "is not followed by a code block")
+                + f"; markers are {', '.join(_KINDS)}.",
+                pytrace=False,
+            )
+        if block.kind == "skip":
+            continue
+        entry: dict[str, t.Any] = {"kind": block.kind, "line": block.line, "code": block.code}
+        if block.kind == "copy":
+            if len(block.args) != 2:
+                pytest.fail(f"{where}: use <!-- test: copy SRC DEST -->.", pytrace=False)
+            entry["source"], entry["path"] = block.args
+        elif block.kind == "file":
+            if len(block.args) != 1:
+                pytest.fail(f"{where}: use <!-- test: file PATH -->.", pytrace=False)
+            entry["path"] = block.args[0]
+        elif block.kind == "pytest":
+            entry["path"] = block.args[0] if block.args else f"test_docs_L{block.line}.py"
+        out.append(entry)
+    return out
+
+
+_RUNNABLE = [
+    pytest.param(path, id=_page_id(path))
+    for path in _pages()
+    if parse_page(path.read_text(encoding="utf-8"))
+]
+
+
+@pytest.mark.parametrize("path", _RUNNABLE)
+def test_docs_page_examples_run(path: Path, tmp_path: Path) -> None:
+    page = _page_id(path)
+    blocks = _driver_blocks(page, parse_page(path.read_text(encoding="utf-8")))
+    if not blocks:
+        pytest.skip("no runnable block")
+    root = tmp_path / "project"
+    root.mkdir()
+    spec = {"root": str(root), "repo": str(REPO), "blocks": blocks}
+    proc = subprocess.run(
+        [sys.executable, str(DRIVER)],
+        input=json.dumps(spec),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=root,
+    )
+    if proc.returncode != 0 or not proc.stdout.strip():
+        pytest.fail(f"docs/{page}: the driver crashed:\n{proc.stderr}", pytrace=False)
+    results = json.loads(proc.stdout.strip().splitlines()[-1])
+    failures = [r for r in results if r["error"] and not r["error"].startswith("not run:")]
+    if failures:
+        report = "\n\n".join(f"docs/{page}:{r['line']}:\n{r['error']}" for r in failures)
+        pytest.fail(report, pytrace=False)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),  # a block's line is its opening fence's
+    [
+        ("<!-- test: run -->\n```python\nx = 1\n```\n", [("run", 2, "x = 1\n")]),
+        ("<!-- test: file a/b.py -->\n\n```python\ny\n```\n", [("file", 3, "y\n")]),
+        ("```python\nz\n```\n", [("missing", 1, "z\n")]),
+        ("```toml\nz\n```\n", []),
+        (
+            "- item\n\n    <!-- test: run -->\n    ```python\n    a\n      b\n    ```\n",
+            [("run", 4, "a\n  b\n")],
+        ),
+        (
+            "<!-- test: run -->\ntext\n```python\nz\n```\n",
+            [("dangling", 1, "run"), ("missing", 3, "z\n")],
+        ),
+    ],
+)
+def test_parse_page_blocks(text: str, expected: list[tuple[str, int, str]]) -> None:
+    assert [(b.kind, b.line, b.code) for b in parse_page(text)] == expected
+
+
+def test_parse_page_copy_marker_stands_alone() -> None:
+    blocks = parse_page("<!-- test: copy examples/blog/lib lib -->\n```python\nx\n```\n")
+    assert [(b.kind, b.args) for b in blocks] == [
+        ("copy", ["examples/blog/lib", "lib"]),
+        ("missing", []),
+    ]
