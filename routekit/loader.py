@@ -35,6 +35,7 @@ from pathlib import Path
 
 from ._config_parse import parse_app_config, parse_pages_config
 from .errors import ModuleDefinitionError, RouteDefinitionError, RouteImportError
+from .web.dispatch import HTTP_METHODS, app_route_export_problems, app_route_methods
 
 if t.TYPE_CHECKING:
     from collections.abc import Iterable, Iterator
@@ -43,7 +44,7 @@ if t.TYPE_CHECKING:
     from .routing.route import Route
     from .settings import Settings
 
-__all__ = ["HTTP_METHODS", "LoadedKind", "LoadedRoute", "Loader", "get_loader", "load_handler"]
+__all__ = ["LoadedKind", "LoadedRoute", "Loader", "get_loader", "load_handler"]
 
 logger = logging.getLogger("routekit")
 
@@ -51,9 +52,6 @@ logger = logging.getLogger("routekit")
 #: ``handler(request)`` returning a ``Response``; ``app``: ``app/**/route.py`` exporting
 #: ``GET``, ``POST``...
 LoadedKind = t.Literal["pages", "edge", "app"]
-
-#: The method exports of an app route, as Next.js' ``HTTP_METHODS``.
-HTTP_METHODS = ("GET", "HEAD", "OPTIONS", "POST", "PUT", "DELETE", "PATCH")
 
 _ROUTE_FOLDERS = ("pages", "app", "api")
 _MIDDLEWARE_FILES = ("middleware.py", "proxy.py")
@@ -141,9 +139,12 @@ class Loader:
         loaded = self._loaded.get(route.file)
         if loaded is not None:
             return loaded
-        module = self._import_file(Path(route.file).resolve())
-        loaded = _validate(route, module)
-        self._loaded[route.file] = loaded
+        path = Path(route.file).resolve()
+        with self._file_lock(path):  # validate once too: warnings and logs appear once
+            loaded = self._loaded.get(route.file)
+            if loaded is None:
+                loaded = _validate(route, self._import_file(path))
+                self._loaded[route.file] = loaded
         return loaded
 
     def import_file(self, file: str | os.PathLike[str]) -> types.ModuleType:
@@ -158,9 +159,12 @@ class Loader:
         problems: list[ModuleDefinitionError | RouteImportError] = []
         for route in routes:
             try:
-                self.load(route)
+                loaded = self.load(route)
             except (ModuleDefinitionError, RouteImportError) as exc:
                 problems.append(exc)
+                continue
+            if loaded.kind == "app" and not loaded.methods:
+                problems.append(_no_methods(loaded))
         return problems
 
     def invalidate(self, file: str | os.PathLike[str] | None = None) -> None:
@@ -399,14 +403,14 @@ def _owners(name: str, module: object) -> set[str]:
 
 def _set_aside(root: str) -> dict[str, types.ModuleType]:
     """Remove other roots' modules whose top-level name *root* also has; restore its own."""
-    has: dict[str, bool] = {}
+    try:
+        entries = set(os.listdir(root))
+    except OSError:
+        entries = set()
     aside: dict[str, types.ModuleType] = {}
     for name, module in list(sys.modules.items()):
         top = name.partition(".")[0]
-        if top not in has:
-            base = os.path.join(root, top)
-            has[top] = os.path.isdir(base) or os.path.isfile(base + ".py")
-        if not has[top]:
+        if top not in entries and f"{top}.py" not in entries:
             continue
         owners = _owners(name, module)
         if owners and root not in owners:
@@ -493,51 +497,39 @@ def _missing_handler(namespace: dict[str, t.Any], duty: str) -> str:
 
 
 def _app_route_methods(module: types.ModuleType, relfile: str) -> dict[str, t.Callable[..., t.Any]]:
-    namespace = vars(module)
-    methods: dict[str, t.Callable[..., t.Any]] = {}
     for name in HTTP_METHODS:
-        value = namespace.get(name)
-        if value is None:
-            continue
-        if not callable(value):
+        value = vars(module).get(name)
+        if value is not None and not callable(value):
+            # Next.js would fail on the call with a TypeError; say so before the first request.
             raise ModuleDefinitionError(
                 f"{name} is not a function ({name} = {value!r:.60})",
                 relfile,
                 hint=f"define it as def {name}(request): ... returning a Response.",
             )
-        methods[name] = value
-    own_lowercase = [
-        name.lower()
-        for name in HTTP_METHODS
-        if inspect.isfunction(namespace.get(name.lower()))
-        and namespace[name.lower()].__module__ == module.__name__
-    ]
-    if not methods:
-        if own_lowercase:
-            hint = (
-                f"rename {own_lowercase[0]} to {own_lowercase[0].upper()}: the exports are named "
-            )
-            hint += "by the uppercase method."
-        elif callable(namespace.get("handler")):
-            hint = "handler(req, res) is the pages router's convention; an app route defines "
-            hint += "GET(request), POST(request)..."
-        else:
-            hint = "define e.g. def GET(request): ... returning a Response."
-        raise ModuleDefinitionError(
-            f"No HTTP methods exported in '{relfile}'. Export a named export for each HTTP method.",
-            relfile,
-            hint=hint,
-        )
-    for name in own_lowercase:
-        # Next.js logs this in development; a lowercase helper may be deliberate, so no error.
-        logger.warning(
-            "Detected lowercase method '%s' in '%s'. Export the uppercase '%s' method name to "
-            "fix this error.",
-            name,
-            relfile,
-            name.upper(),
-        )
-    return methods
+    # Next.js serves such a module (a 405 for the methods it lacks) and logs these in
+    # development; so does routekit, and `routekit routes --check` reports a module without
+    # any method.
+    for problem in app_route_export_problems(module, relfile):
+        logger.warning(problem)
+    return app_route_methods(module)
+
+
+def _no_methods(loaded: LoadedRoute) -> ModuleDefinitionError:
+    namespace = vars(loaded.module)
+    lowercase = [name.lower() for name in HTTP_METHODS if callable(namespace.get(name.lower()))]
+    if lowercase:
+        hint = f"rename {lowercase[0]} to {lowercase[0].upper()}: app route exports are named "
+        hint += "by the uppercase method."
+    elif callable(namespace.get("handler")):
+        hint = "handler(req, res) is the pages router's convention; an app route defines "
+        hint += "GET(request), POST(request)..."
+    else:
+        hint = "define e.g. def GET(request): ... returning a Response."
+    return ModuleDefinitionError(
+        "exports no HTTP method, so every request is answered 405 Method Not Allowed",
+        loaded.route.relfile,
+        hint=hint,
+    )
 
 
 # -- process-wide registry ---------------------------------------------------------------------
