@@ -27,7 +27,7 @@ from ._wire import Exchange, Mode, RawRequest, Sink
 from ._wsgi import WSGISink, raw_request_from_environ
 from .errors import SettingsError
 from .loader import LoadedRoute, Loader, get_loader
-from .middleware.runner import MiddlewareRunner
+from .middleware.runner import MiddlewareRunner, strip_internal_headers
 from .pages.dispatch import run_pages_route
 from .routing.discovery import discover
 from .routing.matcher import ParamDecodeError
@@ -46,6 +46,8 @@ _MODES: tuple[Mode, ...] = ("development", "production", "test")
 #: Next.js: any `\` or `//` in the path (before `?`) is a 308 to the normalised path.
 _BAD_SLASHES = re.compile(r"\\|//")
 _SLASH_RUNS = re.compile(r"/{2,}")
+# First two letters of the internal headers (x-middleware-*, x-matched-path, x-now-route-matches).
+_INTERNAL_PREFIXES = frozenset({"x-", "X-"})
 
 
 def _resolve_mode(dev: bool | None, mode: Mode | None) -> Mode:
@@ -180,6 +182,10 @@ class App:
                 if outcome.answered:
                     return exchange
                 path = exchange.raw.path
+                sink = outcome.wrap(sink, exchange)
+            elif any(name[:2] in _INTERNAL_PREFIXES for name, _ in raw.headers):
+                # Next.js strips these whether or not a middleware exists (CVE-2025-29927).
+                strip_internal_headers(raw)
             try:
                 match = self.routes.match(path)
             except ParamDecodeError:

@@ -107,6 +107,8 @@ def gunicorn_url() -> t.Iterator[tuple[str, int]]:
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+        if proc.stderr is not None:
+            proc.stderr.close()
 
 
 def _over_socket(addr: tuple[str, int], case: Case) -> tuple[int, str, list[tuple[str, str]], bytes]:
@@ -152,9 +154,15 @@ def _comparable(headers: list[tuple[str, str]]) -> list[tuple[str, str]]:
     return sorted((k.lower(), v) for k, v in headers if k.lower() not in TRANSPORT_HEADERS)
 
 
+@pytest.fixture(scope="module")
+def app() -> App:
+    return App(ROOT, mode="production")
+
+
 @pytest.mark.parametrize("case", CORPUS, ids=lambda c: f"{c[0]} {c[1]}")
-def test_parity_gunicorn_and_in_process_agree(gunicorn_url: tuple[str, int], case: Case) -> None:
-    app = App(ROOT, mode="production")
+def test_parity_gunicorn_and_in_process_agree(
+    gunicorn_url: tuple[str, int], app: App, case: Case
+) -> None:
     status, reason, headers, body = _over_socket(gunicorn_url, case)
     in_status, in_reason, in_headers, in_body = _in_process(app, gunicorn_url[1], case)
     assert (in_status, in_reason) == (status, reason)
