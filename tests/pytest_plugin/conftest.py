@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import textwrap
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from routekit.app import App
 from routekit_pytest import Client
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 #: relative path -> source; every test site has these routes.
 SITE: dict[str, str] = {

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import asyncio
 import threading
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from freezegun import freeze_time
 
 from routekit.app import App
 from routekit_pytest import AsyncClient, Client, ClientResponse, RedirectLoopError
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 
 def test_client_get_json_and_route(web_client: Client) -> None:
@@ -199,13 +202,14 @@ def test_async_client_awaitable_methods(app: App) -> None:
 def test_async_client_streams(app: App) -> None:
     async def scenario() -> list[bytes]:
         async with AsyncClient(Client(app)) as client:
-            async with await client.get("/api/sse", stream=True) as res:
-                got = []
+            res = await client.get("/api/sse", stream=True)
+            got = []
+            async with res:
                 async for chunk in res.aiter_chunks():
                     got.append(chunk)
                     if len(got) == 2:
                         break
-                return got
+            return got
 
     assert asyncio.run(scenario()) == [b"data: 0\n\n", b"data: 1\n\n"]
 

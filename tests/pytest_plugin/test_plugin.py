@@ -1,0 +1,229 @@
+"""The plugin as users meet it, through ``pytester``: configuration, fixtures, errors."""
+
+from __future__ import annotations
+
+import pytest
+
+pytest_plugins = ["pytester"]
+
+
+@pytest.fixture
+def project(pytester: pytest.Pytester, site_files: dict[str, str]) -> pytest.Pytester:
+    """A pytester project whose route tree lives in ``site/``."""
+    for rel, source in site_files.items():
+        path = pytester.path / "site" / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(source, encoding="utf-8")
+    return pytester
+
+
+def test_plugin_ini_root_gives_client(project: pytest.Pytester) -> None:
+    project.makeini("[pytest]\nroutekit_root = site\n")
+    project.makepyfile(
+        """
+        def test_hello(client, routekit_app):
+            res = client.get("/api/hello")
+            assert res.json_data() == {"hello": "world"}
+            assert routekit_app.mode == "test"
+        """
+    )
+    project.runpytest("--strict-markers", "--strict-config").assert_outcomes(passed=1)
+
+
+def test_plugin_command_line_root(project: pytest.Pytester) -> None:
+    project.makepyfile(
+        """
+        def test_hello(client):
+            assert client.get("/api/hello").status_code == 200
+        """
+    )
+    project.runpytest("--routekit-root=site").assert_outcomes(passed=1)
+
+
+def test_plugin_app_built_once_per_session(project: pytest.Pytester) -> None:
+    project.makeini("[pytest]\nroutekit_root = site\n")
+    project.makepyfile(
+        """
+        seen = []
+
+        def test_a(routekit_app):
+            seen.append(routekit_app)
+
+        def test_b(routekit_app):
+            assert routekit_app is seen[0]
+        """
+    )
+    project.runpytest().assert_outcomes(passed=2)
+
+
+def test_plugin_marker_root_env_and_strict_markers(project: pytest.Pytester) -> None:
+    project.makepyfile(
+        """
+        import os
+        import pytest
+
+        @pytest.mark.routekit(root="site", env={"API_KEY": "k"})
+        def test_marked(client):
+            assert os.environ["API_KEY"] == "k"
+            assert client.get("/api/hello").status_code == 200
+
+        def test_env_undone():
+            assert "API_KEY" not in os.environ
+        """
+    )
+    project.runpytest("--strict-markers", "-p", "no:randomly").assert_outcomes(passed=2)
+
+
+def test_plugin_marker_is_documented(project: pytest.Pytester) -> None:
+    result = project.runpytest("--markers")
+    result.stdout.fnmatch_lines(["@pytest.mark.routekit(root=None, env=None, **settings): *"])
+
+
+def test_plugin_options_in_help(pytester: pytest.Pytester) -> None:
+    result = pytester.runpytest("--help")
+    result.stdout.fnmatch_lines(
+        [
+            "routekit (file-routed API handlers):",
+            "  --routekit-root=DIR*",
+            "  --routekit-cov*",
+            "  --routekit-cov-fail-under=N",
+        ]
+    )
+
+
+def test_plugin_no_root_fails_the_test_clearly(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        """
+        def test_needs_app(client):
+            pass
+        """
+    )
+    result = pytester.runpytest()
+    result.assert_outcomes(errors=1)
+    result.stdout.fnmatch_lines(["*routekit: no project root configured. Set `routekit_root*"])
+
+
+def test_plugin_inert_without_root(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        """
+        import sys
+
+        def test_plain():
+            # Loading the plugin imported neither the runtime nor the client.
+            assert "routekit.app" not in sys.modules
+            assert "routekit_pytest.client" not in sys.modules
+        """
+    )
+    result = pytester.runpytest_subprocess("--strict-markers", "--strict-config")
+    result.assert_outcomes(passed=1)
+
+
+def test_plugin_bad_root_is_a_usage_error(pytester: pytest.Pytester) -> None:
+    pytester.makeini("[pytest]\nroutekit_root = missing\n")
+    pytester.makepyfile("def test_one():\n    pass\n")
+    result = pytester.runpytest()
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(
+        ["ERROR: routekit: the project at */missing cannot be served:", "App: the project root*"]
+    )
+
+
+def test_plugin_invalid_route_tree_fails_once_at_start(pytester: pytest.Pytester) -> None:
+    pytester.makeini("[pytest]\nroutekit_root = site\n")
+    for name in ("[id].py", "[slug].py"):
+        path = pytester.path / "site" / "pages" / "api" / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("def handler(req, res):\n    res.end()\n")
+    pytester.makepyfile(
+        """
+        def test_one(client):
+            pass
+
+        def test_two(client):
+            pass
+        """
+    )
+    result = pytester.runpytest()
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    errors = result.stderr.str()
+    assert errors.count("cannot be served") == 1
+    result.stderr.fnmatch_lines(["*You cannot use different slug names for the same dynamic path*"])
+
+
+def test_plugin_create_mocks_fixture_env_is_undone(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        """
+        import os
+
+        def test_mocks(create_mocks):
+            req, res = create_mocks(method="POST", json={"a": 1}, env={"SECRET": "s"})
+            assert req.body == {"a": 1}
+            assert os.environ["SECRET"] == "s"
+
+        def test_after():
+            assert "SECRET" not in os.environ
+        """
+    )
+    pytester.runpytest("-p", "no:randomly").assert_outcomes(passed=2)
+
+
+def test_plugin_monkeypatch_a_data_function(project: pytest.Pytester) -> None:
+    (project.path / "site" / "lib").mkdir()
+    (project.path / "site" / "lib" / "__init__.py").write_text("")
+    (project.path / "site" / "lib" / "data.py").write_text(
+        "def get_user(uid):\n    raise RuntimeError('no database in tests')\n"
+    )
+    (project.path / "site" / "pages" / "api" / "user.py").write_text(
+        "from lib import data\n\n"
+        "def handler(req, res):\n"
+        "    res.json(data.get_user(req.query['id']))\n"
+    )
+    project.makeini("[pytest]\nroutekit_root = site\npythonpath = site\n")
+    project.makepyfile(
+        """
+        def test_user(client, monkeypatch):
+            import lib.data
+            monkeypatch.setattr(lib.data, "get_user", lambda uid: {"id": uid})
+            assert client.get("/api/user?id=7").json_data() == {"id": "7"}
+        """
+    )
+    project.runpytest().assert_outcomes(passed=1)
+
+
+def test_plugin_async_client_in_async_test(project: pytest.Pytester) -> None:
+    project.makeini("[pytest]\nroutekit_root = site\n")
+    project.makepyfile(
+        """
+        import asyncio
+
+        def test_async(async_client):
+            async def scenario():
+                res = await async_client.get("/api/async_hello")
+                return res.json_data()
+
+            assert asyncio.run(scenario()) == {"async": True}
+        """
+    )
+    project.runpytest().assert_outcomes(passed=1)
+
+
+def test_plugin_client_fixture_is_overridable(project: pytest.Pytester) -> None:
+    project.makeini("[pytest]\nroutekit_root = site\n")
+    project.makeconftest(
+        """
+        import pytest
+        from routekit_pytest import Client
+
+        @pytest.fixture
+        def client(routekit_app):
+            return Client(routekit_app, base_url="https://example.test")
+        """
+    )
+    project.makepyfile(
+        """
+        def test_base(client):
+            res = client.get("/api/hello")
+            assert res.request.full_url == "https://example.test/api/hello"
+        """
+    )
+    project.runpytest().assert_outcomes(passed=1)
