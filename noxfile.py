@@ -21,7 +21,9 @@ COVERAGE_FAIL_UNDER = "95"
 
 def _run_suite(session: nox.Session, python: str, *extra: str) -> None:
     session.run(python, "-m", "coverage", "erase")
-    session.run(python, "-m", "coverage", "run", "-m", "pytest", "-n", "2", *extra, *session.posargs)
+    session.run(
+        python, "-m", "coverage", "run", "-m", "pytest", "-n", "2", *extra, *session.posargs
+    )
     session.run(python, "-m", "coverage", "combine", "-q")
     session.run(python, "-m", "coverage", "report", f"--fail-under={COVERAGE_FAIL_UNDER}")
 

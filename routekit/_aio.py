@@ -48,17 +48,20 @@ def _run_on_helper_thread(coro: t.Coroutine[t.Any, t.Any, T]) -> T:
     box: dict[str, t.Any] = {}
 
     def target() -> None:
+        loop = asyncio.new_event_loop()
         try:
-            box["value"] = _thread_loop().run_until_complete(coro)
+            box["value"] = loop.run_until_complete(coro)
         except BaseException as exc:  # re-raised in the caller's thread
             box["error"] = exc
+        finally:
+            loop.close()
 
     thread = threading.Thread(target=target, name="routekit-async", daemon=True)
     thread.start()
     thread.join()
     if "error" in box:
         raise box["error"]
-    return t.cast(T, box["value"])
+    return t.cast("T", box["value"])
 
 
 def call_maybe_async(func: t.Callable[..., t.Any], *args: t.Any) -> t.Any:

@@ -29,7 +29,8 @@ background:#fff;font-family:system-ui,"Segoe UI",Roboto,Helvetica,Arial,sans-ser
 display:flex;flex-direction:column;align-items:center;justify-content:center}}h1{{display:inline-block;\
 margin:0 20px 0 0;padding:0 23px 0 0;font-size:24px;font-weight:500;vertical-align:top;\
 line-height:49px;border-right:1px solid rgba(0,0,0,.3)}}h2{{font-size:14px;font-weight:400;\
-line-height:49px;margin:0}}</style></head><body><div><h1>{code}</h1><div style="display:inline-block">\
+line-height:49px;margin:0}}</style></head><body><div><h1>{code}</h1>\
+<div style="display:inline-block">\
 <h2>{text}.</h2></div></div></body></html>"""
 
 
@@ -67,7 +68,7 @@ def send_internal_error(sink: Sink, method: str) -> None:
 
 
 def send_slash_redirect(sink: Sink, method: str, destination: str) -> None:
-    """Next.js' 308 for a trailing slash, ``//`` or ``\\``: Location, Refresh, body = destination."""
+    """Next.js' 308 for a trailing slash, ``//`` or ``\\``: Location, Refresh, body = target."""
     body = destination.encode()
     headers = [
         ("Location", destination),

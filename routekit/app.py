@@ -62,7 +62,7 @@ def _resolve_mode(dev: bool | None, mode: Mode | None) -> Mode:
         raise SettingsError(
             f"must be one of {', '.join(_MODES)}; got {env!r}.", "ROUTEKIT_ENV environment variable"
         )
-    return t.cast(Mode, env)
+    return env
 
 
 class App:

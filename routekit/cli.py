@@ -71,7 +71,7 @@ def format_route_table(app: App, *, check: bool = False) -> str:
     """The route table as ``routekit routes`` prints it."""
     rows = [("URL", "FILE", "KIND", "METHODS")]
     for route in app.routes.routes:
-        kind = route.kind
+        kind: str = route.kind
         methods = _methods(app, route.relfile, check)
         if check and kind == "pages":
             kind = app.loader.load(route).kind

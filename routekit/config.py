@@ -40,7 +40,7 @@ class PagesConfig:
 
 @dataclass(frozen=True, slots=True)
 class AppRouteConfig:
-    """An app route's segment config exports (``dynamic``, ``revalidate``, ``runtime``...), validated.
+    """An app route's segment config exports (``dynamic``, ``revalidate``...), validated.
 
     Only ``dynamic`` changes request-time behaviour in routekit; the rest are accepted for
     compatibility and listed in the docs.

@@ -100,7 +100,8 @@ def gunicorn_url() -> t.Iterator[tuple[str, int]]:
             break
         except OSError:
             if proc.poll() is not None:
-                raise RuntimeError(proc.stderr.read().decode() if proc.stderr else "gunicorn died")
+                message = proc.stderr.read().decode() if proc.stderr else "gunicorn died"
+                raise RuntimeError(message) from None
             time.sleep(0.05)
     try:
         yield ("127.0.0.1", port)
@@ -111,7 +112,10 @@ def gunicorn_url() -> t.Iterator[tuple[str, int]]:
             proc.stderr.close()
 
 
-def _over_socket(addr: tuple[str, int], case: Case) -> tuple[int, str, list[tuple[str, str]], bytes]:
+Answer = tuple[int, str, list[tuple[str, str]], bytes]
+
+
+def _over_socket(addr: tuple[str, int], case: Case) -> Answer:
     method, target, headers, body = case
     conn = http.client.HTTPConnection(*addr, timeout=10)
     try:
@@ -129,7 +133,7 @@ def _over_socket(addr: tuple[str, int], case: Case) -> tuple[int, str, list[tupl
         conn.close()
 
 
-def _in_process(app: App, port: int, case: Case) -> tuple[int, str, list[tuple[str, str]], bytes]:
+def _in_process(app: App, port: int, case: Case) -> Answer:
     method, target, headers, body = case
     path, _, query = target.partition("?")
     header_list = [("host", f"localhost:{port}")]

@@ -1,4 +1,4 @@
-"""The two value objects routing hands to the rest of routekit: :class:`Route` and :class:`Match`."""
+"""The value objects routing hands to the rest of routekit: :class:`Route`, :class:`Match`."""
 
 from __future__ import annotations
 

@@ -310,11 +310,17 @@ def send_web_response(response: Response, exchange: Exchange, sink: Sink) -> Non
         source = response._take_body()
     except Exception as exc:
         response, source = _fail(exchange, exc, _where(exchange, exchange.raw.path)), None
-    sink.start(
-        response.status,
-        response.status_text or reason_phrase(response.status),
-        _header_lines(response),
-    )
+    lines = _header_lines(response)
+    if (
+        source is None
+        and exchange.raw.method != "HEAD"
+        and response.status >= 200
+        and response.status not in (204, 304)
+        and not any(name.lower() == "content-length" for name, _ in lines)
+    ):
+        # Next.js ends a body-less response with res.end(): Node then says Content-Length: 0.
+        lines.append(("content-length", "0"))
+    sink.start(response.status, response.status_text or reason_phrase(response.status), lines)
     if source is None or isinstance(source, bytes):
         sink.finish(b"" if source is None or exchange.raw.method == "HEAD" else source)
         return
