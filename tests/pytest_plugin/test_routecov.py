@@ -1,0 +1,88 @@
+"""Route coverage: the report, --routekit-cov-fail-under, and aggregation under xdist."""
+
+from __future__ import annotations
+
+import pytest
+
+pytest_plugins = ["pytester"]
+
+_TREE = {
+    "pages/api/hello.py": "def handler(req, res):\n    res.json({})\n",
+    "pages/api/users/[id].py": "def handler(req, res):\n    res.json({})\n",
+    "app/items/route.py": (
+        "from routekit.web.response import Response\n\n"
+        "def GET(request):\n    return Response.json([])\n\n"
+        "def POST(request):\n    return Response.json({}, status=201)\n"
+    ),
+}
+
+_TESTS = """
+def test_hello(client):
+    client.get("/api/hello")
+
+def test_items(client):
+    client.get("/items")
+    client.head("/items")      # automatic HEAD: not a hit on POST
+    client.get("/api/nope")    # 404: no route
+    client.get("/api/hello/")  # 308: no route
+"""
+
+
+@pytest.fixture
+def project(pytester: pytest.Pytester) -> pytest.Pytester:
+    for rel, source in _TREE.items():
+        path = pytester.path / "site" / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(source, encoding="utf-8")
+    pytester.makeini("[pytest]\nroutekit_root = site\n")
+    pytester.makepyfile(test_routes=_TESTS)
+    return pytester
+
+
+def test_routecov_report_lists_every_unit(project: pytest.Pytester) -> None:
+    result = project.runpytest("--routekit-cov")
+    result.assert_outcomes(passed=2)
+    assert result.ret == pytest.ExitCode.OK
+    result.stdout.fnmatch_lines(
+        [
+            "*- routekit route coverage -*",
+            "root: */site",
+            "  pages/api/hello.py       [*]        hit",
+            "  pages/api/users/[[]id].py  [*]        MISSED",
+            "  app/items/route.py       GET      hit",
+            "  app/items/route.py       POST     MISSED",
+            "routekit route coverage: 2/4 route handlers dispatched (50.00%)",
+        ]
+    )
+
+
+def test_routecov_off_by_default(project: pytest.Pytester) -> None:
+    result = project.runpytest()
+    result.assert_outcomes(passed=2)
+    assert "route coverage" not in result.stdout.str()
+
+
+def test_routecov_fail_under_fails_the_run(project: pytest.Pytester) -> None:
+    result = project.runpytest("--routekit-cov-fail-under=75")
+    result.assert_outcomes(passed=2)
+    assert result.ret == pytest.ExitCode.TESTS_FAILED
+    result.stdout.fnmatch_lines(
+        [
+            "routekit route coverage: 2/4 route handlers dispatched (50.00%)",
+            "FAIL Required routekit route coverage of 75% not reached. "
+            "Total route coverage: 50.00%",
+        ]
+    )
+
+
+def test_routecov_fail_under_met(project: pytest.Pytester) -> None:
+    result = project.runpytest("--routekit-cov-fail-under=50")
+    assert result.ret == pytest.ExitCode.OK
+    assert "FAIL Required" not in result.stdout.str()
+
+
+def test_routecov_aggregates_xdist_workers(project: pytest.Pytester) -> None:
+    result = project.runpytest_subprocess("-p", "xdist", "-n", "2", "--routekit-cov-fail-under=50")
+    result.assert_outcomes(passed=2)
+    assert result.ret == pytest.ExitCode.OK
+    result.stdout.fnmatch_lines(["routekit route coverage: 2/4 route handlers dispatched (50.00%)"])
