@@ -57,5 +57,5 @@ def test_create_web_request_and_read_web_response() -> None:
 
 
 def test_read_web_response_rejects_other_objects() -> None:
-    with pytest.raises(TypeError, match="takes the routekit.web Response"):
+    with pytest.raises(TypeError, match=r"takes the routekit\.web Response"):
         read_web_response("nope")  # type: ignore[arg-type]
