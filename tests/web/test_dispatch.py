@@ -47,6 +47,9 @@ def _serve(module, method="GET", params=None, **kwargs):
     return exchange, sink
 
 
+_EMPTY = ("content-length", "0")
+
+
 def _get(request):
     return Response("body", headers={"x-from": "get"})
 
@@ -62,10 +65,11 @@ def _post(request):
         ("HEAD", 200, b"", [("content-type", "text/plain;charset=UTF-8"), ("x-from", "get")]),
         ("POST", 201, b"posted", [("content-type", "text/plain;charset=UTF-8")]),
         ("OPTIONS", 204, b"", [("allow", "GET, HEAD, OPTIONS, POST")]),
-        ("PUT", 405, b"", []),
-        ("DELETE", 405, b"", []),
-        ("get", 400, b"", []),
-        ("PROPFIND", 400, b"", []),
+        # A body-less response ends with res.end(): Node then sends Content-Length: 0.
+        ("PUT", 405, b"", [_EMPTY]),
+        ("DELETE", 405, b"", [_EMPTY]),
+        ("get", 400, b"", [_EMPTY]),
+        ("PROPFIND", 400, b"", [_EMPTY]),
     ],
 )
 def test_run_app_route_method_resolution(method, status, body, headers):
@@ -93,7 +97,7 @@ def test_run_app_route_head_runs_get_with_head_method():
 
 def test_run_app_route_exported_options_is_used_as_is():
     module = _module(GET=_get, OPTIONS=lambda request: Response(None, 200, {"x": "mine"}))
-    assert _serve(module, "OPTIONS")[1].headers == [("x", "mine")]
+    assert _serve(module, "OPTIONS")[1].headers == [("x", "mine"), _EMPTY]
 
 
 def test_run_app_route_passes_ctx_only_to_two_argument_handlers():
@@ -154,7 +158,7 @@ def test_run_app_route_exception_is_an_empty_500_logged_and_recorded(mode, caplo
     sink = BufferSink()
     with caplog.at_level(logging.ERROR, logger="routekit"):
         run_app_route(_module(GET=get), exchange, sink, {})
-    assert (sink.status, sink.body, sink.headers) == (500, b"", [])
+    assert (sink.status, sink.body, sink.headers) == (500, b"", [_EMPTY])
     assert isinstance(exchange.exception, ValueError)
     assert "boom" in caplog.text
 
@@ -203,11 +207,15 @@ def test_run_app_route_redirect_helpers_carry_cookie_mutations():
 
     _, sink = _serve(_module(GET=get))
     assert sink.status == 307
-    assert sink.headers == [("location", "/login?next=/x"), ("set-cookie", "flash=hi; Path=/")]
+    assert sink.headers == [
+        ("location", "/login?next=/x"),
+        ("set-cookie", "flash=hi; Path=/"),
+        _EMPTY,
+    ]
     _, sink = _serve(_module(GET=lambda request: permanent_redirect("https://x.com/")))
-    assert (sink.status, sink.headers) == (308, [("location", "https://x.com/")])
+    assert (sink.status, sink.headers) == (308, [("location", "https://x.com/"), _EMPTY])
     _, sink = _serve(_module(GET=lambda request: not_found()))
-    assert (sink.status, sink.body, sink.headers) == (404, b"", [])
+    assert (sink.status, sink.body, sink.headers) == (404, b"", [_EMPTY])
 
 
 def test_run_app_route_cookie_merge_response_cookie_wins_and_lines_reserialised():
@@ -223,6 +231,7 @@ def test_run_app_route_cookie_merge_response_cookie_wins_and_lines_reserialised(
         ("set-cookie", "theme=mine; Path=/"),
         ("set-cookie", "extra=1; Path=/; Max-Age=0"),
         ("x", "1"),
+        _EMPTY,
     ]
 
 
@@ -232,7 +241,7 @@ def test_run_app_route_without_cookie_mutation_passes_response_through():
         return Response(None, headers=[("set-cookie", "z=1; HttpOnly")])
 
     _, sink = _serve(_module(GET=get), headers=[("cookie", "a=1")])
-    assert sink.headers == [("set-cookie", "z=1; HttpOnly")]
+    assert sink.headers == [("set-cookie", "z=1; HttpOnly"), _EMPTY]
 
 
 def test_run_app_route_headers_helper_is_read_only():
