@@ -227,3 +227,45 @@ def test_plugin_client_fixture_is_overridable(project: pytest.Pytester) -> None:
         """
     )
     project.runpytest().assert_outcomes(passed=1)
+
+
+def test_plugin_docs_unit_example_runs(pytester: pytest.Pytester) -> None:
+    root = pytester.path
+    (root / "lib").mkdir()
+    (root / "lib" / "__init__.py").write_text("")
+    (root / "lib" / "data.py").write_text("def get_user(uid):\n    raise RuntimeError('db')\n")
+    route = root / "pages" / "api" / "users" / "[id].py"
+    route.parent.mkdir(parents=True)
+    route.write_text(
+        "from lib import data\n\n"
+        "def handler(req, res):\n"
+        "    user = data.get_user(req.query['id'])\n"
+        "    if user is None:\n"
+        "        res.status(404).json({'error': 'not found'})\n"
+        "        return\n"
+        "    res.json(user)\n"
+    )
+    pytester.makeini("[pytest]\nroutekit_root = .\npythonpath = .\n")
+    pytester.makepyfile(
+        test_user_handler="""
+        from routekit.loader import load_handler
+        from routekit_pytest import create_mocks
+
+        user_route = load_handler("pages/api/users/[id].py")
+
+        def test_user_found(monkeypatch):
+            monkeypatch.setattr("lib.data.get_user", lambda uid: {"id": uid, "name": "Ann"})
+            req, res = create_mocks(method="GET", url="/api/users/7", params={"id": "7"})
+            user_route.handler(req, res)
+            assert res.status_code == 200
+            assert res.json_data() == {"id": "7", "name": "Ann"}
+
+        def test_user_missing(monkeypatch, client):
+            monkeypatch.setattr("lib.data.get_user", lambda uid: None)
+            req, res = create_mocks(params={"id": "404"})
+            user_route.handler(req, res)
+            assert res.status_code == 404
+            assert client.get("/api/users/404").status_code == 404
+        """
+    )
+    pytester.runpytest_subprocess().assert_outcomes(passed=2)
