@@ -26,6 +26,7 @@ if t.TYPE_CHECKING:
     from pathlib import Path
 
 HANDLER = "def handler(req, res):\n    return None\n"
+_PROJECT_TOPS = ("pages", "app", "api", "lib", "config", "middleware", "proxy")
 
 
 @pytest.fixture(autouse=True)
@@ -41,6 +42,10 @@ def isolated_imports(monkeypatch: pytest.MonkeyPatch) -> t.Iterator[types.Module
     probe.runs = []  # type: ignore[attr-defined]
     modules = dict(sys.modules)
     path = list(sys.path)
+    # Other tests' projects may have left their `pages`, `lib`... behind: start clean.
+    for name in list(sys.modules):
+        if name.partition(".")[0] in _PROJECT_TOPS:
+            del sys.modules[name]
     sys.modules["rk_probe"] = probe
     yield probe
     sys.modules.clear()
@@ -262,7 +267,8 @@ def test_load_syntax_error_is_wrapped(tmp_path: Path) -> None:
     _tree(tmp_path, {"pages/api/[id].py": "def handler(req, res)\n"})
     with pytest.raises(RouteImportError, match=r"^pages/api/\[id\].py failed to import: Syntax"):
         Loader(tmp_path).load(_route(tmp_path, "pages/api/[id].py"))
-    assert not [name for name in sys.modules if name.startswith("routekit.routes.")]
+    file = str((tmp_path / "pages/api/[id].py").resolve())
+    assert not [m for m in list(sys.modules.values()) if getattr(m, "__file__", None) == file]
 
 
 @pytest.mark.parametrize(
