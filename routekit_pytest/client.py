@@ -232,7 +232,7 @@ class Client:
             **hop,
         )
         sent = SentRequest(
-            raw.method, raw.url, Headers(raw.headers), body.content or b"", raw.scheme, raw.host
+            raw.method, raw.url, raw.headers, body.content or b"", raw.scheme, raw.host
         )
         if stream:
             response = self._start_stream(raw, sent, raise_errors, timeout)
@@ -282,10 +282,11 @@ class Client:
         return response
 
     def _store_cookies(self, response: ClientResponse, raw: RawRequest) -> None:
-        for value in response.headers.getlist("set-cookie"):
-            cookie = parse_set_cookie(value)
-            if cookie is not None:
-                self.cookie_jar.store(cookie, raw.host, raw.path)
+        for name, value in response._view_header_lines():
+            if name.lower() == "set-cookie":
+                cookie = parse_set_cookie(value)
+                if cookie is not None:
+                    self.cookie_jar.store(cookie, raw.host, raw.path)
 
     def get(self, url: str, **spec: Unpack[RequestKeywords]) -> ClientResponse:
         """Send a GET request; keywords as in :meth:`request`."""

@@ -7,6 +7,8 @@ import queue
 import typing as t
 from dataclasses import dataclass, field
 
+from werkzeug.datastructures import Headers
+
 from ._accessors import ResponseAccessors
 from ._stream import END, QueueSink
 
@@ -15,8 +17,6 @@ if t.TYPE_CHECKING:
     from collections.abc import AsyncIterator, Iterator
     from pathlib import Path
     from types import TracebackType
-
-    from werkzeug.datastructures import Headers
 
     from routekit._wire import BufferSink, Exchange
 
@@ -49,10 +49,15 @@ class SentRequest:
 
     method: str
     url: str
-    headers: Headers
+    header_lines: list[tuple[str, str]] = field(default_factory=list)
     body: bytes = b""
     scheme: str = "http"
     host: str = "localhost:3000"
+
+    @property
+    def headers(self) -> Headers:
+        """The headers sent (case-insensitive)."""
+        return Headers(self.header_lines)
 
     @property
     def full_url(self) -> str:
