@@ -284,6 +284,8 @@ class Loader:
             if module is not None:
                 return _has_folder(module, folder)
             if not (folder / "__init__.py").is_file():
+                if folder.with_name(folder.name + ".py").is_file():
+                    return False  # `app.py` beside `app/`: Python imports the module, so do we
                 # A namespace-like parent of our own: a normal import could pick another
                 # `pages` package that sits earlier on sys.path.
                 spec = importlib.machinery.ModuleSpec(name, None, is_package=True)

@@ -176,6 +176,13 @@ def test_load_synthetic_name_when_the_dotted_name_is_taken(tmp_path: Path) -> No
     assert module.__name__.startswith("routekit.routes.")
 
 
+def test_load_does_not_shadow_a_module_beside_the_folder(tmp_path: Path) -> None:
+    _tree(tmp_path, {"app.py": "WSGI = True\n", "app/items/route.py": "def GET(request): ...\n"})
+    module = Loader(tmp_path).load(_route(tmp_path, "app/items/route.py")).module
+    assert module.__name__.startswith("routekit.routes.")
+    assert "app" not in sys.modules
+
+
 def test_load_imports_real_parent_packages(tmp_path: Path) -> None:
     _tree(tmp_path, {"pages/__init__.py": "MARK = 'init ran'\n", "pages/api/hello.py": HANDLER})
     Loader(tmp_path).load(_route(tmp_path, "pages/api/hello.py"))
