@@ -19,8 +19,8 @@ __all__ = [
     "EXPECTED",
     "flask_app",
     "starlette_app",
-    "wsgi_app",
     "write_routekit_project",
+    "wsgi_app",
 ]
 
 ECHO_BODY: dict[str, object] = {"name": "Ada", "tags": [1, 2, 3], "admin": False}
@@ -68,7 +68,7 @@ def flask_app() -> t.Any:
         return {"hello": "world"}
 
     @app.get("/api/users/<id>")
-    def user(id: str) -> dict[str, str]:  # noqa: A002 - mirrors the [id] param
+    def user(id: str) -> dict[str, str]:
         return {"id": id}
 
     @app.post("/api/echo")
