@@ -195,6 +195,10 @@ class App:
                 send_not_found_page(sink, method)
                 return exchange
             exchange.match = match
+            if self.mode == "development" and self.loader.is_stale(match.route):
+                # An edit in place leaves the folder's mtime alone: the tree signature
+                # misses it, so the file's own mtime decides.
+                self.loader.invalidate(match.route.file)
             loaded = self.loader.load(match.route)
             self._dispatch(loaded, exchange, sink, match.params)
         except Exception as exc:
