@@ -2,20 +2,12 @@
 
 from __future__ import annotations
 
-import importlib
 import typing as t
 
 import pytest
 
 if t.TYPE_CHECKING:
-    from pathlib import Path
     from types import ModuleType
-
-
-@pytest.fixture
-def http(blog: Path) -> ModuleType:
-    """``lib.http``, imported for this test."""
-    return importlib.import_module("lib.http")
 
 
 @pytest.mark.parametrize(
