@@ -86,6 +86,9 @@ def parse_page(text: str) -> list[Block]:
             text = lines[i]
             body.append(text[indent:] if not text[:indent].strip() else text.lstrip())
             i += 1
+        if i == len(lines):
+            blocks.append(Block("unclosed", start, lang, "", []))
+            break
         i += 1
         code = "\n".join(body) + "\n"
         if pending is not None:
@@ -117,6 +120,8 @@ def _driver_blocks(page: str, blocks: list[Block]) -> list[dict[str, t.Any]]:
                 "file PATH, pytest or skip.",
                 pytrace=False,
             )
+        if block.kind == "unclosed":
+            pytest.fail(f"{where}: the code block is never closed.", pytrace=False)
         if block.kind in ("unknown", "dangling"):
             pytest.fail(
                 f"{where}: marker 'test: {block.code}' "
@@ -193,6 +198,10 @@ def test_docs_page_examples_run(path: Path, tmp_path: Path) -> None:
 )
 def test_parse_page_blocks(text: str, expected: list[tuple[str, int, str]]) -> None:
     assert [(b.kind, b.line, b.code) for b in parse_page(text)] == expected
+
+
+def test_parse_page_unclosed_fence() -> None:
+    assert [(b.kind, b.line) for b in parse_page("text\n```python\nx\n")] == [("unclosed", 2)]
 
 
 def test_parse_page_copy_marker_stands_alone() -> None:
