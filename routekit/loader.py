@@ -115,7 +115,7 @@ class Loader:
         self.root = Path(root).resolve()
         self.settings = settings
         self._root = str(self.root)
-        self._hash = hashlib.sha1(self._root.encode()).hexdigest()[:8]
+        self._hash = hashlib.sha1(self._root.encode(), usedforsecurity=False).hexdigest()[:8]
         self._imported: dict[Path, _Imported] = {}
         self._loaded: dict[Path, LoadedRoute] = {}
         self._fresh: set[Path] = set()
