@@ -13,8 +13,9 @@ import asyncio
 import inspect
 import threading
 import typing as t
+import weakref
 
-__all__ = ["call_maybe_async", "run_coroutine"]
+__all__ = ["call_maybe_async", "close_thread_loop", "run_coroutine"]
 
 T = t.TypeVar("T")
 
@@ -26,7 +27,22 @@ def _thread_loop() -> asyncio.AbstractEventLoop:
     if loop is None or loop.is_closed():
         loop = asyncio.new_event_loop()
         _local.loop = loop
+        # Close it once the thread is gone, so no "unclosed event loop" warning is left behind.
+        weakref.finalize(threading.current_thread(), _close_loop, loop)
     return loop
+
+
+def _close_loop(loop: asyncio.AbstractEventLoop) -> None:
+    if not loop.is_closed() and not loop.is_running():
+        loop.close()
+
+
+def close_thread_loop() -> None:
+    """Close this thread's handler loop now (a worker thread that is about to end)."""
+    loop: asyncio.AbstractEventLoop | None = getattr(_local, "loop", None)
+    if loop is not None:
+        _close_loop(loop)
+        _local.loop = None
 
 
 def _in_running_loop() -> bool:

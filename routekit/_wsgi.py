@@ -6,7 +6,7 @@ import typing as t
 from urllib.parse import quote
 
 from werkzeug.http import is_hop_by_hop_header
-from werkzeug.wsgi import get_input_stream
+from werkzeug.wsgi import get_content_length, get_input_stream
 
 from ._wire import RawRequest
 
@@ -29,7 +29,7 @@ def _raw_path(environ: WSGIEnvironment) -> str:
     uri = environ.get("RAW_URI") or environ.get("REQUEST_URI")
     if uri:
         path = uri.split("?", 1)[0]
-        if "://" in path:  # absolute-form request target (proxies)
+        if not path.startswith("/") and "://" in path:  # absolute-form target (proxies)
             rest = path.split("://", 1)[1]
             path = "/" + rest.split("/", 1)[1] if "/" in rest else "/"
         return path or "/"
@@ -51,10 +51,9 @@ def raw_request_from_environ(environ: WSGIEnvironment) -> RawRequest:
     content_length: int | None = None
     if clen:
         headers.append(("content-length", clen))
-        try:
-            content_length = int(clen)
-        except ValueError:
-            content_length = None
+        # werkzeug's reading, so it agrees with the input stream's limit: ASCII digits only
+        # (no `+`, `_`), invalid or negative -> 0, chunked -> None.
+        content_length = get_content_length(environ)
     host = environ.get("HTTP_HOST") or (
         f"{environ.get('SERVER_NAME', 'localhost')}:{environ.get('SERVER_PORT', '80')}"
     )

@@ -161,13 +161,24 @@ class App:
 
     # -- the pipeline -----------------------------------------------------------------------
 
-    def handle(self, raw: RawRequest, sink: Sink, *, mode: Mode | None = None) -> Exchange:
+    def handle(
+        self,
+        raw: RawRequest,
+        sink: Sink,
+        *,
+        mode: Mode | None = None,
+        exchange: Exchange | None = None,
+    ) -> Exchange:
         """Answer one request through *sink* and return the record of what happened.
 
         Never raises for a handler's error: the exception is answered (500 or the
         development page) and kept in ``exchange.exception``.
+
+        :param mode: answer this request in another mode than the app's (the test client).
+        :param exchange: a record made by the caller, to watch it while a stream runs.
         """
-        exchange = Exchange(raw, mode or self.mode)
+        if exchange is None:
+            exchange = Exchange(raw, mode or self.mode)
         exchange.revalidate_hook = self.revalidate_hook
         method = raw.method
         try:
@@ -236,6 +247,8 @@ class App:
         return f"{path}?{raw.query_string}" if raw.query_string else path
 
     def _answer_exception(self, exchange: Exchange, sink: Sink, exc: Exception) -> None:
+        if isinstance(exc, ConnectionError) and sink.disconnected:
+            return  # the client went away mid-stream: nothing to answer, nothing to report
         exchange.exception = exc
         match = exchange.match
         where = match.route.relfile if match else exchange.raw.path

@@ -261,7 +261,7 @@ class Client:
                 state.box["error"] = exc
                 sink.finish()
             finally:
-                _close_thread_loop()
+                _aio.close_thread_loop()
                 sink.head_ready.set()
                 if self.observer is not None and "exchange" in state.box:
                     self.observer(response)
@@ -320,14 +320,6 @@ class Client:
         return f"<routekit_pytest.Client {self.base_url} app={self.app.root}>"
 
 
-def _close_thread_loop() -> None:
-    # routekit._aio keeps one event loop per thread and never closes it; a thread the client
-    # starts and ends closes its own, or the loop leaks (ResourceWarning under -W error).
-    loop = getattr(_aio._local, "loop", None)
-    if loop is not None and not loop.is_closed() and not loop.is_running():
-        loop.close()
-
-
 def _annotated(exc: BaseException, response: ClientResponse) -> BaseException:
     note = (
         f"routekit: raised while answering {response.request.method} {response.request.url} "
@@ -371,7 +363,7 @@ class AsyncClient:
     def close(self) -> None:
         """Close open streams and end the worker thread (closing its event loop)."""
         self.sync.close()
-        self._executor.submit(_close_thread_loop).result()
+        self._executor.submit(_aio.close_thread_loop).result()
         self._executor.shutdown(wait=True)
 
     async def aclose(self) -> None:

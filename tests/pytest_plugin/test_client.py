@@ -169,7 +169,9 @@ def test_client_streams_an_endless_handler_and_closes_it(web_client: Client) -> 
         assert [next(chunks), next(chunks)] == [b"data: 0\n\n", b"data: 1\n\n"]
         assert not res.is_ended()
     assert res.is_ended()
-    assert isinstance(res.exception, ConnectionError)  # the handler's next write failed
+    # The handler's next write failed; a client going away is not a handler error.
+    assert res.exception is None
+    assert res.warnings == []
     assert res.route is not None
     assert res.route.file == "pages/api/sse.py"
     assert not [t for t in threading.enumerate() if t.name.startswith("routekit-stream")]
