@@ -97,7 +97,9 @@ def test_auth_handler_hardened_never_says_which_part_is_wrong(
     monkeypatch.setattr(auth_route.db, "get_user_by_username", Recorder(None))
     monkeypatch.setattr(auth_route.auth, "check_password", check)
     req, res = create_mocks(
-        method="POST", json={"username": "ann", "password": "s3cret"}, env={"BLOG_HARDENED_AUTH": "1"}
+        method="POST",
+        json={"username": "ann", "password": "s3cret"},
+        env={"BLOG_HARDENED_AUTH": "1"},
     )
 
     auth_route.handler(req, res)
