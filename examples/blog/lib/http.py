@@ -83,7 +83,8 @@ def parse_id(value: object) -> int | None:
 def json_body(req: ApiRequest) -> dict[str, t.Any] | None:
     """The request body if it is a JSON object, else ``None``.
 
-    routekit parses ``application/json`` bodies; any other content type leaves a string.
+    routekit parses ``application/json`` bodies and URL-encoded forms (as Next.js does); any
+    other content type leaves a string.
     """
     return req.body if isinstance(req.body, dict) else None
 
