@@ -1,0 +1,1 @@
+"""Helpers of the middleware example: the admin token and the rate limiter."""

@@ -1,0 +1,20 @@
+"""``GET /api/admin/headers``: the request headers as the route receives them.
+
+Shows what the root middleware changed: ``x-user`` injected, client-sent ``x-middleware-*``
+headers gone. ``Authorization`` is masked so the token does not travel back.
+"""
+
+from __future__ import annotations
+
+import typing as t
+
+if t.TYPE_CHECKING:
+    from routekit import ApiRequest, ApiResponse
+
+
+def handler(req: ApiRequest, res: ApiResponse) -> None:
+    """Answer ``{"headers": {...}}`` with lower-case names, sorted."""
+    seen = {name: req.headers[name] for name in sorted(req.headers)}
+    if "authorization" in seen:
+        seen["authorization"] = "<masked>"
+    res.status(200).json({"headers": seen})
