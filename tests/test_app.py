@@ -279,9 +279,7 @@ def test_app_malformed_escape_in_static_path_is_a_404(tmp_path: Path) -> None:
 # -- handler errors ----------------------------------------------------------------------------
 
 
-def test_app_production_500_is_plain_text(
-    tmp_path: Path, caplog: pytest.LogCaptureFixture
-) -> None:
+def test_app_production_500_is_plain_text(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
     _write(tmp_path, {"pages/api/boom.py": BOOM})
     with caplog.at_level(logging.ERROR, logger="routekit"):
         sink, exchange = _send(App(tmp_path), "/api/boom", query="q=1")
@@ -315,7 +313,7 @@ def test_app_development_error_page(tmp_path: Path) -> None:
     assert "in <strong>/api/users/[id]</strong> (pages/api/users/[id].py)" in page
     assert "<code>GET /api/users/7?a=&lt;b&gt;</code>" in page
     assert "Traceback (most recent call last):" in page
-    assert 'raise ValueError(&quot;boom&quot;)' in page
+    assert "raise ValueError(&quot;boom&quot;)" in page
     # Static: nothing on the page can run code (no debugger console).
     assert "<script" not in page
     assert "<form" not in page
@@ -350,7 +348,8 @@ def test_app_exception_after_the_head_just_ends_the_response(tmp_path: Path) -> 
 def test_app_failed_import_is_a_500_and_retried(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
-    _write(tmp_path, {"pages/api/flaky.py": "import rk_app_missing_module\n" + textwrap.dedent(HELLO)})
+    broken = "import rk_app_missing_module\n" + textwrap.dedent(HELLO)
+    _write(tmp_path, {"pages/api/flaky.py": broken})
     app = App(tmp_path)
     with caplog.at_level(logging.ERROR, logger="routekit"):
         sink, exchange = _send(app, "/api/flaky")
@@ -511,9 +510,7 @@ def test_app_async_handlers_share_one_event_loop_per_thread(tmp_path: Path) -> N
         assert (sink.status, sink.body) == (200, b"ok")
 
 
-def test_app_racing_first_requests_import_once(
-    tmp_path: Path, isolated: types.ModuleType
-) -> None:
+def test_app_racing_first_requests_import_once(tmp_path: Path, isolated: types.ModuleType) -> None:
     _write(
         tmp_path,
         {

@@ -1,0 +1,350 @@
+from __future__ import annotations
+
+import io
+import json
+import os
+import sys
+import textwrap
+import typing as t
+
+import pytest
+from werkzeug.test import Client, EnvironBuilder, run_wsgi_app
+
+from routekit import loader as loader_module
+from routekit._wsgi import WSGISink, raw_request_from_environ
+from routekit.app import App
+
+if t.TYPE_CHECKING:
+    from pathlib import Path
+
+_PROJECT_TOPS = ("pages", "app", "api", "lib", "middleware", "proxy")
+
+ROUTES = {
+    "pages/api/echo/[...parts].py": """
+        def handler(req, res):
+            res.json({"parts": req.query["parts"], "url": req.url, "body": req.body})
+    """,
+    "pages/api/hello.py": """
+        def handler(req, res):
+            res.send("hello")
+    """,
+    "pages/api/stream.py": """
+        def handler(req, res):
+            res.set_header("Content-Type", "text/event-stream")
+            res.set_header("Connection", "keep-alive")
+            res.set_header("Keep-Alive", "timeout=5")
+            for i in range(3):
+                res.write(f"data: {i}\\n\\n")
+            res.end("data: end\\n\\n")
+    """,
+}
+
+
+@pytest.fixture(autouse=True)
+def isolated(monkeypatch: pytest.MonkeyPatch) -> t.Iterator[None]:
+    monkeypatch.setattr(loader_module, "_loaders", {})
+    monkeypatch.setattr(loader_module, "_roots", set())
+    monkeypatch.setattr(loader_module, "_stashes", {})
+    modules = dict(sys.modules)
+    path = list(sys.path)
+    for name in list(sys.modules):
+        if name.partition(".")[0] in _PROJECT_TOPS:
+            del sys.modules[name]
+    yield
+    sys.modules.clear()
+    sys.modules.update(modules)
+    sys.path[:] = path
+
+
+@pytest.fixture
+def app(tmp_path: Path) -> App:
+    for rel, text in ROUTES.items():
+        file = tmp_path / rel
+        file.parent.mkdir(parents=True, exist_ok=True)
+        file.write_text(textwrap.dedent(text), encoding="utf-8")
+    return App(tmp_path, mode="production")
+
+
+def _environ(**overrides: t.Any) -> dict[str, t.Any]:
+    environ: dict[str, t.Any] = {
+        "REQUEST_METHOD": "GET",
+        "SCRIPT_NAME": "",
+        "PATH_INFO": "/",
+        "QUERY_STRING": "",
+        "SERVER_NAME": "testserver",
+        "SERVER_PORT": "8080",
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        "wsgi.url_scheme": "http",
+        "wsgi.input": io.BytesIO(),
+    }
+    environ.update(overrides)
+    return {key: value for key, value in environ.items() if value is not None}
+
+
+# -- environ -> RawRequest ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("uri_key", "uri", "path"),
+    [
+        ("RAW_URI", "/api/a%2Fb?x=1", "/api/a%2Fb"),
+        ("REQUEST_URI", "/api/a%2Fb", "/api/a%2Fb"),
+        ("RAW_URI", "/api/%E0%A4%A", "/api/%E0%A4%A"),
+        ("RAW_URI", "/api/caf%C3%A9", "/api/caf%C3%A9"),
+        ("RAW_URI", "/api/x/", "/api/x/"),
+        ("RAW_URI", "//api\\x", "//api\\x"),
+        ("RAW_URI", "?only=query", "/"),
+        # absolute-form request targets (a client talking to a proxy)
+        ("RAW_URI", "http://example.com/api/x?y=1", "/api/x"),
+        ("RAW_URI", "https://example.com:8443/api/a%2Fb", "/api/a%2Fb"),
+        ("RAW_URI", "http://example.com", "/"),
+        ("RAW_URI", "http://example.com?y=1", "/"),
+        # origin-form with a URL inside: not absolute-form
+        ("RAW_URI", "/api/proxy/http://example.com/x", "/api/proxy/http://example.com/x"),
+    ],
+)
+def test_raw_request_path_from_raw_uri(uri_key: str, uri: str, path: str) -> None:
+    environ = _environ(PATH_INFO="/decoded/differently", **{uri_key: uri})
+    assert raw_request_from_environ(environ).path == path
+
+
+@pytest.mark.parametrize(
+    ("script_name", "path_info", "path"),
+    [
+        ("", "/api/a/b", "/api/a/b"),  # %2F was decoded by the server: it reads as /
+        ("", "/api/hello world", "/api/hello%20world"),
+        ("", "/api/caf\xc3\xa9", "/api/caf%C3%A9"),  # PEP 3333: UTF-8 bytes as latin-1
+        ("", "/api/a:b@c!$&'()*+,;=-._~", "/api/a:b@c!$&'()*+,;=-._~"),
+        ("", "/api/100%", "/api/100%25"),
+        ("/mount", "/api/x", "/mount/api/x"),
+        ("", "", "/"),
+    ],
+)
+def test_raw_request_path_requoted_from_path_info(
+    script_name: str, path_info: str, path: str
+) -> None:
+    environ = _environ(SCRIPT_NAME=script_name, PATH_INFO=path_info)
+    assert raw_request_from_environ(environ).path == path
+
+
+def test_raw_request_fields() -> None:
+    environ = _environ(
+        REQUEST_METHOD="patch",
+        RAW_URI="/api/x?a=1&b",
+        QUERY_STRING="a=1&b",
+        HTTP_HOST="example.com:3000",
+        HTTP_X_FORWARDED_FOR="10.0.0.1",
+        HTTP_ACCEPT_LANGUAGE="fr",
+        CONTENT_TYPE="application/json",
+        CONTENT_LENGTH="7",
+        REMOTE_ADDR="127.0.0.2",
+        **{"wsgi.url_scheme": "https", "wsgi.input": io.BytesIO(b'{"a":1}trailing')},
+    )
+    raw = raw_request_from_environ(environ)
+    assert (raw.method, raw.path, raw.query_string, raw.url) == (
+        "patch",
+        "/api/x",
+        "a=1&b",
+        "/api/x?a=1&b",
+    )
+    assert (raw.scheme, raw.host, raw.remote_addr) == ("https", "example.com:3000", "127.0.0.2")
+    assert sorted(raw.headers) == [
+        ("accept-language", "fr"),
+        ("content-length", "7"),
+        ("content-type", "application/json"),
+        ("host", "example.com:3000"),
+        ("x-forwarded-for", "10.0.0.1"),
+    ]
+    assert raw.content_length == 7
+    assert raw.body is not None
+    assert raw.body.read() == b'{"a":1}'  # bounded by Content-Length
+    assert raw.environ is environ
+
+
+def test_raw_request_host_falls_back_to_server_name() -> None:
+    raw = raw_request_from_environ(_environ())
+    assert raw.host == "testserver:8080"
+    assert raw.header("host") is None
+
+
+@pytest.mark.parametrize(
+    ("value", "expected", "header"),
+    [
+        (None, None, None),
+        ("", None, None),
+        ("0", 0, "0"),
+        ("12", 12, "12"),
+        (" 12 ", 12, " 12 "),
+        ("abc", 0, "abc"),  # werkzeug: invalid -> 0, and the input stream reads nothing
+        ("-5", 0, "-5"),
+        ("1_000", 0, "1_000"),  # int() would accept it; HTTP does not
+        ("+5", 0, "+5"),
+    ],
+)
+def test_raw_request_content_length(
+    value: str | None, expected: int | None, header: str | None
+) -> None:
+    raw = raw_request_from_environ(_environ(CONTENT_LENGTH=value))
+    assert raw.content_length == expected
+    assert raw.header("content-length") == header
+
+
+def test_raw_request_chunked_body_has_no_content_length() -> None:
+    environ = _environ(
+        CONTENT_LENGTH="3",
+        HTTP_TRANSFER_ENCODING="chunked",
+        **{"wsgi.input": io.BytesIO(b"whole body"), "wsgi.input_terminated": True},
+    )
+    raw = raw_request_from_environ(environ)
+    assert raw.content_length is None
+    assert raw.body is not None
+    assert raw.body.read() == b"whole body"
+
+
+# -- WSGISink ----------------------------------------------------------------------------------
+
+
+class _Server:
+    """A start_response that records the order of events, as a server would see them."""
+
+    def __init__(self) -> None:
+        self.events: list[tuple[str, t.Any]] = []
+
+    def start_response(
+        self, status: str, headers: list[tuple[str, str]], exc_info: t.Any = None
+    ) -> t.Callable[[bytes], None]:
+        self.events.append(("start", (status, headers)))
+        return lambda data: self.events.append(("write", data))
+
+
+def test_wsgi_sink_streams_through_the_write_callable() -> None:
+    server = _Server()
+    sink = WSGISink(server.start_response)
+    sink.start(200, "OK", [("Content-Type", "text/event-stream")])
+    assert sink.started
+    assert server.events == []  # the head goes out with the first byte
+    sink.write(b"a")
+    sink.write(b"")
+    sink.write(b"b")
+    assert server.events == [
+        ("start", ("200 OK", [("Content-Type", "text/event-stream")])),
+        ("write", b"a"),
+        ("write", b"b"),
+    ]
+    sink.finish(b"end")
+    assert sink.body_iterable() == [b"end"]
+    assert not sink.disconnected
+
+
+def test_wsgi_sink_buffered_response_is_returned_as_the_iterable() -> None:
+    server = _Server()
+    sink = WSGISink(server.start_response)
+    sink.start(404, "Not Found", [("Content-Length", "4")])
+    sink.finish(b"nope")
+    assert server.events == [("start", ("404 Not Found", [("Content-Length", "4")]))]
+    assert sink.body_iterable() == [b"nope"]
+
+
+def test_wsgi_sink_empty_finish_still_sends_the_head() -> None:
+    server = _Server()
+    sink = WSGISink(server.start_response)
+    sink.start(204, "No Content", [])
+    sink.finish()
+    assert server.events == [("start", ("204 No Content", []))]
+    assert sink.body_iterable() == []
+
+
+@pytest.mark.parametrize(
+    "name", ["Connection", "keep-alive", "Transfer-Encoding", "Upgrade", "TE", "Trailer"]
+)
+def test_wsgi_sink_drops_hop_by_hop_headers(name: str) -> None:
+    server = _Server()
+    sink = WSGISink(server.start_response)
+    sink.start(200, "OK", [("X-A", "1"), (name, "value"), ("X-B", "2")])
+    sink.finish()
+    assert server.events == [("start", ("200 OK", [("X-A", "1"), ("X-B", "2")]))]
+
+
+def test_wsgi_sink_never_started_answers_500() -> None:
+    server = _Server()
+    sink = WSGISink(server.start_response)
+    assert sink.body_iterable() == []
+    assert server.events == [("start", ("500 Internal Server Error", [("Content-Length", "0")]))]
+
+
+# -- App as a WSGI application -----------------------------------------------------------------
+
+
+def test_wsgi_app_keeps_encoded_slash_with_raw_uri(app: App) -> None:
+    with Client(app).get("/api/echo/a%2Fb/c?q=1") as response:
+        assert response.status == "200 OK"
+        assert response.json == {"parts": ["a/b", "c"], "url": "/api/echo/a%2Fb/c?q=1", "body": ""}
+
+
+def test_wsgi_app_without_raw_uri_reads_encoded_slash_as_separator(app: App) -> None:
+    environ = EnvironBuilder("/api/echo/a%2Fb/c").get_environ()
+    del environ["RAW_URI"], environ["REQUEST_URI"]
+    body, status, _ = run_wsgi_app(app, environ, buffered=True)
+    assert status == "200 OK"
+    assert json.loads(b"".join(body)) == {
+        "parts": ["a", "b", "c"],
+        "url": "/api/echo/a/b/c",
+        "body": "",
+    }
+
+
+def test_wsgi_app_body_and_absolute_form_target(app: App) -> None:
+    environ = EnvironBuilder(
+        "/api/echo/x", method="POST", data="plain body", content_type="text/plain"
+    ).get_environ()
+    environ["RAW_URI"] = environ["REQUEST_URI"] = "http://proxy.example/api/echo/y%20z"
+    body, status, _ = run_wsgi_app(app, environ, buffered=True)
+    assert status == "200 OK"
+    assert json.loads(b"".join(body)) == {
+        "parts": ["y z"],
+        "url": "/api/echo/y%20z",
+        "body": "plain body",
+    }
+
+
+def test_wsgi_app_framework_responses(app: App) -> None:
+    client = Client(app)
+    with client.post("/api/hello/?a=1") as redirect:
+        assert redirect.status == "308 Permanent Redirect"
+        assert redirect.headers["Location"] == "/api/hello?a=1"
+        assert redirect.get_data() == b"/api/hello?a=1"
+    with client.get("/api/missing") as missing:
+        assert missing.status == "404 Not Found"
+        assert missing.headers["Content-Type"] == "text/html; charset=utf-8"
+    with client.get("/api/echo/%FF") as bad:
+        assert bad.status == "400 Bad Request"
+
+
+def test_wsgi_app_head_sends_no_body(app: App) -> None:
+    with Client(app).head("/api/hello") as response:
+        assert response.status == "200 OK"
+        assert response.headers["Content-Length"] == "5"
+        assert response.get_data() == b""
+
+
+def test_wsgi_app_streams_and_drops_hop_by_hop_headers(app: App) -> None:
+    server = _Server()
+    environ = EnvironBuilder("/api/stream").get_environ()
+    body = app(environ, server.start_response)
+    (kind, (status, headers)), *writes = server.events
+    assert (kind, status) == ("start", "200 OK")
+    assert [name.lower() for name, _ in headers] == ["content-type"]
+    # Each res.write() reached the server before the application returned.
+    assert writes == [("write", f"data: {i}\n\n".encode()) for i in range(3)]
+    assert list(body) == [b"data: end\n\n"]
+
+
+def test_wsgi_app_streamed_response_through_the_test_client(app: App) -> None:
+    with Client(app).get("/api/stream") as response:
+        assert response.get_data() == b"".join(f"data: {i}\n\n".encode() for i in (0, 1, 2, "end"))
+        assert "Connection" not in response.headers
+        assert "Keep-Alive" not in response.headers
+
+
+def test_wsgi_app_real_path_is_the_project_root(app: App, tmp_path: Path) -> None:
+    assert os.path.samefile(app.root, tmp_path)
