@@ -8,9 +8,10 @@ Node 20 has no built-in SQLite, so it does a little less work. Load: `wrk` with 
 and 8 connections, on the same two cores as the servers (the load generator competes with
 them, equally for every server). Routes: `GET /api/hello` and `GET /api/users/1`. Every server
 and route gets an unmeasured warm-up run first (Next.js compiles routes lazily, V8 warms
-its JIT); runs then rotate server order round by round; the median requests/s is reported. `wrk` is installed
-with `apt-get install -y wrk` when missing, Next.js with `npm install` + `next build`; a
-peer that cannot be set up in time is reported as not measured, with the reason.
+its JIT); runs then rotate server order round by round; the median requests/s is
+reported. `wrk` is installed with `apt-get install -y wrk` when missing, Next.js with
+`npm install` + `next build`; a peer that cannot be set up in time is reported as not
+measured, with the reason.
 """
 
 from __future__ import annotations
@@ -170,7 +171,7 @@ def run(config: Config) -> list[Row]:
         }
         # Warm-up, unmeasured: Next.js compiles a route on its first requests and V8's JIT
         # needs a few thousand calls; Python servers warm their imports and caches.
-        for name, port in ports.items():
+        for port in ports.values():
             for path in ROUTES:
                 wrk(port, path, 1.0 if config.quick else 3.0)
         order = list(ports)
