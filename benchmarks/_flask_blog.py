@@ -17,8 +17,8 @@ BLOG_ROOT = Path(__file__).resolve().parent.parent / "examples" / "blog"
 if str(BLOG_ROOT) not in sys.path:
     sys.path.insert(0, str(BLOG_ROOT))
 
-from lib import db, messages  # noqa: E402 - needs the blog on sys.path first
-from lib.http import parse_id  # noqa: E402
+from lib import db, messages  # type: ignore[import-not-found]  # noqa: E402 - blog on sys.path first
+from lib.http import parse_id  # type: ignore[import-not-found]  # noqa: E402
 
 __all__ = ["app"]
 
