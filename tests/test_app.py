@@ -16,6 +16,7 @@ from routekit import loader as loader_module
 from routekit._wire import BufferSink, Exchange, RawRequest
 from routekit.app import App
 from routekit.errors import RouteDefinitionError, SettingsError
+from routekit.routing.discovery import discover
 
 if t.TYPE_CHECKING:
     from pathlib import Path
@@ -637,3 +638,81 @@ def test_app_strips_internal_headers(tmp_path: Path, with_middleware: bool) -> N
     # Next.js copies a middleware's response headers onto the request too.
     expected = '["x-custom","x-from-middleware"]' if with_middleware else '["x-custom"]'
     assert sink.body == expected.encode()
+
+
+def test_app_handle_fills_the_callers_exchange(tmp_path: Path) -> None:
+    _write(tmp_path, {"pages/api/hello.py": HELLO})
+    app = App(tmp_path)
+    raw = RawRequest("GET", "/api/hello")
+    mine = Exchange(raw, "test")
+    sink = BufferSink()
+    assert app.handle(raw, sink, exchange=mine) is mine
+    assert mine.match is not None
+    assert mine.match.route.pattern == "/api/hello"
+    assert sink.body == b"hello"
+
+
+class _GoneSink(BufferSink):
+    """A client that goes away after the head: writes raise, as a closed socket would."""
+
+    def write(self, data: bytes) -> None:
+        raise ConnectionResetError("client went away")
+
+    @property
+    def disconnected(self) -> bool:
+        return self.started
+
+
+def test_app_client_gone_mid_stream_is_not_an_error(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    _write(
+        tmp_path,
+        {
+            "pages/api/stream.py": """
+                def handler(req, res):
+                    while True:
+                        res.write("tick")
+            """
+        },
+    )
+    sink = _GoneSink()
+    with caplog.at_level(logging.ERROR, logger="routekit"):
+        exchange = App(tmp_path).handle(RawRequest("GET", "/api/stream"), sink)
+    assert sink.status == 200
+    assert exchange.exception is None
+    assert caplog.records == []
+
+
+def test_app_connection_error_of_the_handler_is_a_500(tmp_path: Path) -> None:
+    _write(
+        tmp_path,
+        {"pages/api/db.py": 'def handler(req, res):\n    raise ConnectionError("db down")\n'},
+    )
+    sink, exchange = _send(App(tmp_path), "/api/db")
+    assert (sink.status, sink.body) == (500, b"Internal Server Error")
+    assert isinstance(exchange.exception, ConnectionError)
+
+
+def test_app_concurrent_reloads_rescan_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _write(tmp_path, {"pages/api/hello.py": HELLO})
+    app = App(tmp_path, dev=True)
+    _later(tmp_path, {"pages/api/new.py": HELLO})
+    scans: list[int] = []
+    real_discover = discover
+
+    def counting_discover(*args: t.Any) -> t.Any:
+        scans.append(1)
+        return real_discover(*args)
+
+    monkeypatch.setattr("routekit.app.discover", counting_discover)
+    with app._lock:  # a reload in progress elsewhere
+        thread = threading.Thread(target=app._reload_if_changed)
+        thread.start()
+        time.sleep(0.05)  # the thread now waits for the lock with the new signature
+        app._tree_signature = app._signature()  # ... which the other reload recorded
+    thread.join(timeout=10)
+    assert not thread.is_alive()
+    assert scans == []
