@@ -122,8 +122,8 @@ def render_svg(rows: t.Sequence[Row], *, title: str) -> str:
     for i, row in enumerate(charted):
         y = _TOP + i * (_BAR_H + _GAP)
         label = f"{row.group}: {row.name}".replace("`", "")
-        if len(label) > 68:
-            label = label[:67] + "…"
+        if len(label) > 62:
+            label = label[:61] + "…"
         parts.append(
             f'<text x="{_LABEL_W - 8}" y="{y + _BAR_H - 5}" text-anchor="end">'
             f"{html.escape(label)}</text>"
@@ -142,14 +142,14 @@ def render_svg(rows: t.Sequence[Row], *, title: str) -> str:
             f'height="{_BAR_H}" fill="{colour}"/>'
         )
         text = f"{_ratio(row.ratio)} (target {row.target})"
-        anchor_x = right + 4 if margin >= 1 else left - 4
-        anchor = "start" if margin >= 1 else "end"
-        if anchor_x > _WIDTH - 150 and margin >= 1:
+        # Met: the label follows the bar (inside it near the right edge). Not met: the bar
+        # grows left of the line, so the label sits right of the line where there is room.
+        if margin >= 1 and right + 160 > _WIDTH:
             anchor_x, anchor, fill = right - 4, "end", "#fff"
-        elif anchor == "end" and anchor_x < _LABEL_W + 120:
-            anchor_x, anchor, fill = left + 4, "start", "#fff"
+        elif margin >= 1:
+            anchor_x, anchor, fill = right + 4, "start", "#222"
         else:
-            fill = "#222"
+            anchor_x, anchor, fill = one + 4, "start", "#c62828"
         parts.append(
             f'<text x="{anchor_x:.1f}" y="{y + _BAR_H - 5}" text-anchor="{anchor}" '
             f'fill="{fill}">{html.escape(text)}</text>'
