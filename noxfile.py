@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import sys
+from pathlib import Path
 
 import nox
 
@@ -16,6 +17,22 @@ nox.options.sessions = ["lint", "typing", "tests", "docs"]
 nox.options.reuse_existing_virtualenvs = True
 
 PYTHONS = ["3.10", "3.11", "3.12", "3.13"]
+
+
+def _add_pyenv_interpreters() -> None:
+    """Put pyenv-installed interpreters on PATH so nox finds python3.10...3.13 by name."""
+    versions = Path(os.environ.get("PYENV_ROOT", Path.home() / ".pyenv")) / "versions"
+    if not versions.is_dir():
+        return
+    found = [
+        str(versions / name / "bin")
+        for name in sorted(os.listdir(versions))
+        if ".".join(name.split(".")[:2]) in PYTHONS
+    ]
+    os.environ["PATH"] = os.pathsep.join([*found, os.environ.get("PATH", "")])
+
+
+_add_pyenv_interpreters()
 COVERAGE_FAIL_UNDER = "95"
 
 

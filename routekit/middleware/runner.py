@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 
 from .._aio import call_maybe_async
 from ..errors import ModuleDefinitionError, RoutekitError
+from ..pages._status import reason_phrase
 from ..web.dispatch import send_web_response
 from ..web.request import request_from_raw
 from ..web.response import Response
@@ -313,12 +314,17 @@ def _apply(response: Response, exchange: Exchange, sink: Sink, base: str) -> Mid
 
     if location is not None and response.status in _REDIRECTS:
         destination = _relativize(location, base)
-        lines = [(n, v) for n, v in forwarded if n != "location"] + [("location", destination)]
+        lines = [
+            (n, v) for n, v in forwarded if n not in ("location", "x-middleware-set-cookie")
+        ] + [("location", destination)]
         if response.status == 308:
             lines.append(("refresh", f"0;url={destination}"))
-        # Next.js ends the response with the bare destination, no Content-Type of its own.
-        redirect = Response(destination.encode(), response.status, lines)
-        send_web_response(redirect, exchange, sink)
+        # Next.js ends the response with res.end(destination): no Content-Type of its own,
+        # and Node adds the Content-Length of that single chunk.
+        body = destination.encode()
+        lines.append(("content-length", str(len(body))))
+        sink.start(response.status, reason_phrase(response.status), lines)
+        sink.finish(b"" if raw.method == "HEAD" else body)
         return MiddlewareOutcome(ran=True, answered=True)
     if rewrite is None and not is_next:
         # Neither next() nor rewrite(): the middleware's response is the answer.

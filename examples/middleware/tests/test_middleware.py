@@ -261,16 +261,6 @@ def test_old_docs_redirects_permanently(client: Client, url: str, location: str)
     assert res.text == location
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "routekit/middleware/runner.py _apply(): a middleware redirect is sent as "
-        "Response(destination.encode()) through send_web_response(), which adds "
-        "Content-Length only to body-less responses, so the 308 has none (chunked under "
-        "routekit serve); Next.js ends it with res.end(destination) and Node adds "
-        "Content-Length, as routekit's own slash redirect does"
-    ),
-)
 def test_old_docs_redirect_has_content_length(client: Client) -> None:
     res = client.get("/old-docs")
     assert res.headers.get("Content-Length") == str(len(b"/api/docs"))
