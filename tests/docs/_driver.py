@@ -1,9 +1,10 @@
-"""Run one documentation page's code blocks in a fresh interpreter (see test_examples.py).
+"""Run the documentation pages' code blocks in one fresh interpreter (see test_examples.py).
 
-Reads ``{"root": ..., "blocks": [...]}`` as JSON on stdin, runs the blocks in order in the
-temporary project *root*, and prints one JSON result per block: ``{"line": ..., "error":
-text or None}``. A fresh process per page keeps the route modules, ``sys.path`` and the
-environment variables one page sets away from the next page and from the test session.
+Reads ``{"repo": ..., "pages": [{"page": ..., "root": ..., "blocks": [...]}]}`` as JSON on
+stdin, runs each page's blocks in order in its own temporary project *root*, and prints
+``{page: [{"line": ..., "error": text or None}, ...]}`` as JSON. The process keeps the route
+modules and environment variables away from the test session; between pages, the modules
+imported from the previous project, its ``sys.path`` entry and the environment are reset.
 """
 
 from __future__ import annotations
@@ -25,10 +26,22 @@ def _forget_project_modules(root: Path) -> None:
 
     get_loader(root).invalidate()
     prefix = str(root) + os.sep
-    for name, module in list(sys.modules.items()):
-        file = getattr(module, "__file__", None)
-        if file and str(file).startswith(prefix):
-            del sys.modules[name]
+    doomed = [name for name, module in list(sys.modules.items()) if _under(module, prefix)]
+    for name in doomed:
+        sys.modules.pop(name, None)
+
+
+def _under(module: object, prefix: str) -> bool:
+    """Whether *module* (or namespace package) was imported from below *prefix*."""
+    file = getattr(module, "__file__", None)
+    if file:
+        return str(file).startswith(prefix)
+    spec = getattr(module, "__spec__", None)
+    locations = getattr(spec, "submodule_search_locations", None) or ()
+    try:
+        return any(str(path).startswith(prefix) for path in list(locations))
+    except (KeyError, ImportError):  # a namespace path whose parent is already gone
+        return False
 
 
 def _run_python(code: str, root: Path, line: int) -> None:
@@ -122,15 +135,10 @@ def _run_block(block: dict[str, t.Any], root: Path, repo: Path) -> str | None:
     raise ValueError(f"unknown block kind {kind!r}")
 
 
-def main() -> None:
-    spec = json.load(sys.stdin)
-    root = Path(spec["root"]).resolve()
-    repo = Path(spec["repo"]).resolve()
-    os.chdir(root)
-    sys.path.insert(0, str(root))
+def _run_page(blocks: list[dict[str, t.Any]], root: Path, repo: Path) -> list[dict[str, t.Any]]:
     results = []
     failed = False
-    for block in spec["blocks"]:
+    for block in blocks:
         if failed:
             results.append({"line": block["line"], "error": "not run: an earlier block failed"})
             continue
@@ -144,6 +152,25 @@ def main() -> None:
                 error += "\noutput:\n" + output.getvalue()
         failed = error is not None
         results.append({"line": block["line"], "error": error})
+    return results
+
+
+def main() -> None:
+    spec = json.load(sys.stdin)
+    repo = Path(spec["repo"]).resolve()
+    environ = dict(os.environ)
+    results: dict[str, list[dict[str, t.Any]]] = {}
+    for page in spec["pages"]:
+        root = Path(page["root"]).resolve()
+        os.chdir(root)
+        sys.path.insert(0, str(root))
+        try:
+            results[page["page"]] = _run_page(page["blocks"], root, repo)
+        finally:
+            _forget_project_modules(root)
+            sys.path.remove(str(root))
+            os.environ.clear()
+            os.environ.update(environ)
     sys.__stdout__.write(json.dumps(results) + "\n")
 
 

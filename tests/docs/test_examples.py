@@ -146,33 +146,61 @@ def _driver_blocks(page: str, blocks: list[Block]) -> list[dict[str, t.Any]]:
     return out
 
 
-_RUNNABLE = [
-    pytest.param(path, id=_page_id(path))
-    for path in _pages()
-    if parse_page(path.read_text(encoding="utf-8"))
-]
+def _has_work(path: Path) -> bool:
+    page = _page_id(path)
+    return any(
+        b.kind != "skip" and not (b.kind == "missing" and page in _UNMARKED_ALLOWED)
+        for b in parse_page(path.read_text(encoding="utf-8"))
+    )
+
+
+_RUNNABLE = [pytest.param(path, id=_page_id(path)) for path in _pages() if _has_work(path)]
+
+
+@pytest.fixture(scope="module")
+def docs_results(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> dict[str, list[dict[str, t.Any]] | str]:
+    """Every selected page's results, from one driver process (imports are paid once)."""
+    selected = {
+        item.callspec.params["path"]
+        for item in request.session.items
+        if item.originalname == "test_docs_page_examples_run" and hasattr(item, "callspec")
+    }
+    pages: list[dict[str, t.Any]] = []
+    results: dict[str, list[dict[str, t.Any]] | str] = {}
+    for path in sorted(selected):
+        page = _page_id(path)
+        try:
+            blocks = _driver_blocks(page, parse_page(path.read_text(encoding="utf-8")))
+        except pytest.fail.Exception as exc:
+            results[page] = str(exc)
+            continue
+        root = tmp_path_factory.mktemp("docs") / "project"
+        root.mkdir()
+        pages.append({"page": page, "root": str(root), "blocks": blocks})
+    proc = subprocess.run(
+        [sys.executable, str(DRIVER)],
+        input=json.dumps({"repo": str(REPO), "pages": pages}),
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=REPO,
+    )
+    if proc.returncode != 0 or not proc.stdout.strip():
+        pytest.fail(f"the docs driver crashed:\n{proc.stderr}", pytrace=False)
+    results.update(json.loads(proc.stdout.strip().splitlines()[-1]))
+    return results
 
 
 @pytest.mark.parametrize("path", _RUNNABLE)
-def test_docs_page_examples_run(path: Path, tmp_path: Path) -> None:
+def test_docs_page_examples_run(
+    path: Path, docs_results: dict[str, list[dict[str, t.Any]] | str]
+) -> None:
     page = _page_id(path)
-    blocks = _driver_blocks(page, parse_page(path.read_text(encoding="utf-8")))
-    if not blocks:
-        pytest.skip("no runnable block")
-    root = tmp_path / "project"
-    root.mkdir()
-    spec = {"root": str(root), "repo": str(REPO), "blocks": blocks}
-    proc = subprocess.run(
-        [sys.executable, str(DRIVER)],
-        input=json.dumps(spec),
-        capture_output=True,
-        text=True,
-        timeout=120,
-        cwd=root,
-    )
-    if proc.returncode != 0 or not proc.stdout.strip():
-        pytest.fail(f"docs/{page}: the driver crashed:\n{proc.stderr}", pytrace=False)
-    results = json.loads(proc.stdout.strip().splitlines()[-1])
+    results = docs_results[page]
+    if isinstance(results, str):
+        pytest.fail(results, pytrace=False)
     failures = [r for r in results if r["error"] and not r["error"].startswith("not run:")]
     if failures:
         report = "\n\n".join(f"docs/{page}:{r['line']}:\n{r['error']}" for r in failures)
