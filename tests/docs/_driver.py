@@ -171,7 +171,7 @@ def main() -> None:
             sys.path.remove(str(root))
             os.environ.clear()
             os.environ.update(environ)
-    sys.__stdout__.write(json.dumps(results) + "\n")
+    print(json.dumps(results), file=sys.__stdout__)
 
 
 if __name__ == "__main__":

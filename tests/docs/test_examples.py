@@ -162,10 +162,12 @@ def docs_results(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> dict[str, list[dict[str, t.Any]] | str]:
     """Every selected page's results, from one driver process (imports are paid once)."""
-    selected = {
-        item.callspec.params["path"]
+    selected: set[Path] = {
+        t.cast("Path", item.callspec.params["path"])
         for item in request.session.items
-        if item.originalname == "test_docs_page_examples_run" and hasattr(item, "callspec")
+        if isinstance(item, pytest.Function)
+        and item.originalname == "test_docs_page_examples_run"
+        and hasattr(item, "callspec")
     }
     pages: list[dict[str, t.Any]] = []
     results: dict[str, list[dict[str, t.Any]] | str] = {}
