@@ -8,8 +8,9 @@ not importable. When every part of the relative path is an identifier
 ``routekit.routes.<hash of the root>``.
 
 The project root goes on ``sys.path`` so route files can ``from lib.data import users``.
-When a process serves several roots (the test suites of several example projects), a
-root's top-level helper packages are set aside while another root's route imports, so two
+When a process serves several roots (the test suites of several example projects), the
+root whose route imports takes over the top-level names its folder has: the other roots'
+modules of those names are set aside (and put back when their root imports again), so two
 ``lib/`` folders never see each other's modules.
 """
 
@@ -187,6 +188,9 @@ class Loader:
                 module = sys.modules.get(name) if name else None
                 if name and module is not None and _same_file(module, path):
                     _unregister(name, module)
+                stash = _stashes.get(self._root, {})
+                if name in stash and _same_file(stash[name], path):
+                    del stash[name]
                 self._fresh.add(path)
 
     def is_stale(self, route: Route) -> bool:
@@ -313,9 +317,19 @@ class Loader:
         parts = relfile.removesuffix(".py").split("/")
         return f"routekit.routes.{self._hash}." + ".".join(_escape(part) for part in parts)
 
+    def activate(self) -> None:
+        """Make this root's helper packages the ones ``import lib`` finds from now on.
+
+        Only matters when one process serves several roots (the test suites of several
+        projects): other roots' modules with the same top-level names are set aside until
+        their root imports again. Importing a route file activates its root.
+        """
+        with _lock:
+            _activate(self._root)
+
     @contextlib.contextmanager
     def _isolated(self) -> Iterator[None]:
-        """Make this root's modules the ones ``import`` finds, for the duration of an import."""
+        """Make this root's modules the ones ``import`` finds while a route file imports."""
         with _lock:
             if self._root not in sys.path:
                 sys.path.insert(0, self._root)
@@ -324,19 +338,16 @@ class Loader:
             # One root (the usual case): plain Python semantics, no lock held while importing.
             yield
             return
+        # Several roots share sys.modules: serialise their imports.
         with _lock:
-            index = sys.path.index(self._root) if self._root in sys.path else None
-            if index is not None:
-                del sys.path[index]
-            sys.path.insert(0, self._root)
-            aside = _set_aside(self._root)
+            _activate(self._root)
+            saved = list(sys.path)
+            # Another root's regular `lib` package would beat this root's namespace `lib/`.
+            sys.path[:] = [p for p in saved if p == self._root or p not in _roots]
             try:
                 yield
             finally:
-                _put_back(self._root, aside)
-                if index is not None and sys.path and sys.path[0] == self._root:
-                    del sys.path[0]
-                    sys.path.insert(index, self._root)
+                sys.path[:] = saved + [p for p in sys.path if p not in saved]
 
 
 # -- module bookkeeping (callers hold _lock) ---------------------------------------------------
@@ -403,36 +414,31 @@ def _owners(name: str, module: object) -> set[str]:
     return owners
 
 
-def _set_aside(root: str) -> dict[str, types.ModuleType]:
-    """Remove other roots' modules whose top-level name *root* also has; restore its own."""
+def _activate(root: str) -> None:
+    """Set aside other roots' modules whose top-level name *root* also has; restore its own.
+
+    *root* then owns the names (the last root that imported wins, which is what a test
+    session running one project's tests after another's needs).
+    """
+    if sys.path[:1] != [root]:
+        with contextlib.suppress(ValueError):
+            sys.path.remove(root)
+        sys.path.insert(0, root)
     try:
         entries = set(os.listdir(root))
     except OSError:
         entries = set()
-    aside: dict[str, types.ModuleType] = {}
     for name, module in list(sys.modules.items()):
         top = name.partition(".")[0]
         if top not in entries and f"{top}.py" not in entries:
             continue
         owners = _owners(name, module)
         if owners and root not in owners:
-            aside[name] = module
-    for name in aside:
-        del sys.modules[name]
+            del sys.modules[name]
+            for owner in owners:
+                _stashes.setdefault(owner, {})[name] = module
     for name, module in _stashes.pop(root, {}).items():
         sys.modules.setdefault(name, module)
-    return aside
-
-
-def _put_back(root: str, aside: dict[str, types.ModuleType]) -> None:
-    """Stash *root*'s modules that clash with the ones set aside, and restore those."""
-    tops = {name.partition(".")[0] for name in aside}
-    stash = _stashes.setdefault(root, {})
-    for name, module in list(sys.modules.items()):
-        if name.partition(".")[0] in tops and _owners(name, module) == {root}:
-            stash[name] = module
-            del sys.modules[name]
-    sys.modules.update(aside)
 
 
 # -- validation --------------------------------------------------------------------------------

@@ -206,6 +206,7 @@ def test_load_monkeypatching_a_helper_reaches_the_route(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     files = {
+        "lib/__init__.py": "",
         "lib/data.py": "def get_user():\n    return 'real'\n",
         "pages/api/me.py": "from lib import data\n\ndef handler(req, res):\n"
         "    return data.get_user()\n",
@@ -238,23 +239,51 @@ def test_load_two_roots_do_not_share_helper_packages(tmp_path: Path) -> None:
     assert (module_a.data.VALUE, module_b.data.VALUE) == ("a", "b")
     assert module_a.__file__ == str(root_a.resolve() / "pages/api/value.py")
     assert module_b.__file__ == str(root_b.resolve() / "pages/api/value.py")
-    # The first root keeps the names it imported first; the second root's modules are kept
-    # aside and brought back for its next import.
+    # The root that imported last owns the names, so a test's `import lib.data` matches.
+    assert sys.modules["lib.data"] is module_b.data
+    loader_a.activate()
     assert sys.modules["lib.data"] is module_a.data
-    loader_b.invalidate()
-    assert loader_b.load(route_b).module.VALUE == "b"
-    assert sys.modules["lib.data"] is module_a.data
+    assert sys.modules["pages.api.value"] is module_a
+    assert sys.path[0] == str(root_a.resolve())
 
 
 def test_load_two_roots_put_back_their_own_helpers(tmp_path: Path) -> None:
     root_a = _project(tmp_path / "a", "a")
     root_b = _project(tmp_path / "b", "b")
-    (root_b / "pages/api/other.py").write_text("from lib import data\n" + HANDLER)
-    Loader(root_a).load(_route(root_a, "pages/api/value.py"))
-    loader_b = Loader(root_b)
-    module_b = loader_b.load(_route(root_b, "pages/api/value.py")).module
-    other_b = loader_b.load(_route(root_b, "pages/api/other.py")).module
-    assert other_b.data is module_b.data  # root b's lib, imported once, reused
+    (root_a / "pages/api/other.py").write_text("from lib import data\n" + HANDLER)
+    loader_a = Loader(root_a)
+    module_a = loader_a.load(_route(root_a, "pages/api/value.py")).module
+    Loader(root_b).load(_route(root_b, "pages/api/value.py"))
+    other_a = loader_a.load(_route(root_a, "pages/api/other.py")).module
+    assert other_a.data is module_a.data  # root a's lib, imported once, reused
+
+
+def test_load_two_roots_regular_package_does_not_shadow_a_namespace(tmp_path: Path) -> None:
+    root_b = _project(tmp_path / "b", "b")  # lib/ with __init__.py
+    Loader(root_b).load(_route(root_b, "pages/api/value.py"))
+    root_a = _tree(
+        tmp_path / "a",
+        {"lib/data.py": "VALUE = 'a'\n", "pages/api/value.py": "from lib.data import VALUE\n"},
+    )
+    # Only b's regular `lib` may compete (other test suites' folders stay out of the way).
+    sys.path[:] = [p for p in sys.path if not os.path.isdir(os.path.join(p, "lib"))]
+    sys.path.insert(0, str(root_b.resolve()))  # b first, as if its tests ran last
+    module = Loader(root_a).import_file(root_a / "pages/api/value.py")
+    assert module.VALUE == "a"
+
+
+def test_invalidate_a_set_aside_route_reexecutes_it(
+    tmp_path: Path, isolated_imports: types.ModuleType
+) -> None:
+    root_a = _project(tmp_path / "a", "a")
+    root_b = _project(tmp_path / "b", "b")
+    (root_a / "pages/api/value.py").write_text(PROBED)
+    loader_a, route_a = Loader(root_a), _route(root_a, "pages/api/value.py")
+    first = loader_a.load(route_a).module
+    Loader(root_b).load(_route(root_b, "pages/api/value.py"))  # sets root a's modules aside
+    loader_a.invalidate(route_a.file)
+    assert loader_a.load(route_a).module is not first
+    assert isolated_imports.runs == ["pages.api.value", "pages.api.value"]
 
 
 def test_load_import_error_is_wrapped_and_retried(tmp_path: Path) -> None:
