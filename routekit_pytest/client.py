@@ -181,17 +181,12 @@ class Client:
         }
         response = self._send(method, url, body, hop, raise_errors, stream, timeout)
         history: list[ClientResponse] = []
-        seen = {response.request.full_url}
+        # A loop is the same method on the same URL again: POST /form -> 303 -> GET /form is not.
+        seen = {(method.upper(), response.request.full_url)}
         while follow and response.status_code in _REDIRECTS and response.redirect_url:
             target = urljoin(response.request.full_url, response.redirect_url)
             if urlsplit(target).netloc != urlsplit(response.request.full_url).netloc:
                 break  # another site: not served by this app, so not followed
-            if target in seen or len(history) >= _MAX_REDIRECTS:
-                chain = " -> ".join([*(r.request.url for r in history), response.request.url])
-                raise RedirectLoopError(
-                    f"redirect loop or more than {_MAX_REDIRECTS} redirects: {chain} -> {target}"
-                )
-            seen.add(target)
             if response.status_code == 303 or (
                 response.status_code in (301, 302) and method.upper() == "POST"
             ):
@@ -201,6 +196,12 @@ class Client:
                 hop["headers"] = [
                     (k, v) for k, v in headers if not k.lower().startswith("content-")
                 ]
+            if (method.upper(), target) in seen or len(history) >= _MAX_REDIRECTS:
+                chain = " -> ".join([*(r.request.url for r in history), response.request.url])
+                raise RedirectLoopError(
+                    f"redirect loop or more than {_MAX_REDIRECTS} redirects: {chain} -> {target}"
+                )
+            seen.add((method.upper(), target))
             hop["query"] = None
             hop["cookies"] = None  # per-request cookies go with the first request only
             response.close()

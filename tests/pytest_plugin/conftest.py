@@ -42,6 +42,12 @@ SITE: dict[str, str] = {
         def handler(req, res):
             res.json({"sid": req.cookies.get("sid")})
     """,
+    "pages/api/form.py": """
+        def handler(req, res):
+            if req.method == "POST":
+                return res.redirect(303, "/api/form")
+            res.json({"method": req.method})
+    """,
     "pages/api/loop.py": """
         def handler(req, res):
             res.redirect("/api/loop")

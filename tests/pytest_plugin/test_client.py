@@ -130,6 +130,12 @@ def test_client_follows_redirects_with_history_and_cookies(web_client: Client) -
     assert res.history[0].route.file == "pages/api/login.py"
 
 
+def test_client_post_redirect_get_to_the_same_url_is_not_a_loop(web_client: Client) -> None:
+    res = web_client.post("/api/form", json={"a": 1}, follow_redirects=True)
+    assert res.json_data() == {"method": "GET"}
+    assert [r.status_code for r in res.history] == [303]
+
+
 def test_client_redirect_loop_raises(web_client: Client) -> None:
     with pytest.raises(RedirectLoopError, match=r"/api/loop -> http://localhost:3000/api/loop"):
         web_client.get("/api/loop", follow_redirects=True)
