@@ -187,7 +187,8 @@ def test_plugin_monkeypatch_a_data_function(project: pytest.Pytester) -> None:
             assert client.get("/api/user?id=7").json_data() == {"id": "7"}
         """
     )
-    project.runpytest().assert_outcomes(passed=1)
+    # A subprocess: this process may already hold another project's top-level `lib`.
+    project.runpytest_subprocess().assert_outcomes(passed=1)
 
 
 def test_plugin_async_client_in_async_test(project: pytest.Pytester) -> None:
