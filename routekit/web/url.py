@@ -236,15 +236,19 @@ def _parse(url: str, base: str | None = None) -> _Parts:
         parts.query = quote(query, safe=_QUERY_SAFE if parts.special else _QUERY_SAFE + "'")
     if parts.special:
         rest = rest.replace("\\", "/")
-    if rest.startswith("//"):
+    if parts.special and scheme != "file":
+        # WHATWG skips any number of slashes here: http:x.com and http:///x.com are http://x.com/.
+        authority, slash, path = rest.lstrip("/").partition("/")
+        _set_authority(parts, authority, url)
+        if not parts.hostname:
+            raise MalformedURLError(url)
+        rest = slash + path
+    elif rest.startswith("//"):
         authority, slash, path = rest[2:].partition("/")
         _set_authority(parts, authority, url)
         rest = slash + path
-    elif parts.special:
-        raise MalformedURLError(url)
-    if parts.special and not parts.hostname and scheme != "file":
-        raise MalformedURLError(url)
-    parts.path = _normalise_path(rest) if parts.special else rest
+    # A path that starts with "/" is hierarchical in every scheme; only opaque ones stay as is.
+    parts.path = _normalise_path(rest) if parts.special or rest.startswith("/") else rest
     return parts
 
 
@@ -262,7 +266,8 @@ def _set_authority(parts: _Parts, authority: str, url: str) -> None:
         hostname, _, port = hostport.partition(":")
     if port and (not port.isdigit() or int(port) > 65535):
         raise MalformedURLError(url)
-    parts.hostname = hostname.lower()
+    # Only special schemes have domain hosts; other schemes keep the host as written.
+    parts.hostname = hostname.lower() if parts.special else hostname
     if port:
         port = str(int(port))
     parts.port = "" if port == _DEFAULT_PORTS.get(parts.scheme) else port
@@ -388,7 +393,8 @@ class NextURL:
     @pathname.setter
     def pathname(self, value: str) -> None:
         text = value.replace("?", "%3F").replace("#", "%23")
-        self._parts.path = _normalise_path(text) if self._parts.special else text
+        hierarchical = self._parts.special or text.startswith("/")
+        self._parts.path = _normalise_path(text) if hierarchical else text
 
     @property
     def search(self) -> str:
