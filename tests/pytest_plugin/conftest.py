@@ -87,6 +87,61 @@ SITE: dict[str, str] = {
             await asyncio.sleep(0)
             res.json({"async": True})
     """,
+    "pages/api/headers.py": """
+        def handler(req, res):
+            res.json(dict(req.headers))
+    """,
+    "pages/api/away.py": """
+        def handler(req, res):
+            res.redirect("https://example.com/elsewhere")
+    """,
+    "pages/api/shared_error.py": """
+        SHARED = LookupError("the same object every time")
+
+        def handler(req, res):
+            raise SHARED
+    """,
+    "pages/api/bad_cookie.py": """
+        def handler(req, res):
+            res.set_header("Set-Cookie", ["no-pair-here; Path=/", "ok=1; Path=/"])
+            res.end()
+    """,
+    "pages/api/slow_head.py": """
+        import time
+
+        def handler(req, res):
+            time.sleep(0.3)
+            res.send("late")
+    """,
+    "pages/api/pause.py": """
+        import time
+
+        def handler(req, res):
+            res.write("a")
+            time.sleep(0.3)
+            res.end("b")
+    """,
+    "pages/api/fail_mid.py": """
+        def handler(req, res):
+            res.write("a")
+            raise ValueError("broke mid-stream")
+    """,
+    "pages/api/exit.py": """
+        import sys
+        import time
+
+        def handler(req, res):
+            if "after_head" in req.query:
+                res.write("a")
+                time.sleep(0.1)  # the test has the head before the exit
+            sys.exit(3)
+    """,
+    "pages/api/loop_id.py": """
+        import asyncio
+
+        async def handler(req, res):
+            res.json({"loop": id(asyncio.get_running_loop())})
+    """,
     "app/items/route.py": """
         from routekit.web.response import Response
 
