@@ -152,11 +152,12 @@ def parse_set_cookie(header: str) -> ResponseCookie | None:
         expires = parse_date(attrs["expires"])
     max_age: int | float | None = None
     if "maxage" in attrs:
+        text = attrs["maxage"].strip()
         try:
-            number = float(attrs["maxage"])
+            number = float(text) if text else 0.0  # JavaScript's Number("") is 0
             max_age = int(number) if number.is_integer() else number
         except ValueError:
-            max_age = None
+            max_age = None  # Next.js keeps NaN (and sends Max-Age=NaN); we drop it
     same_site = attrs.get("samesite", "").lower() or None
     priority = attrs.get("priority", "").lower() or None
     return ResponseCookie(

@@ -166,3 +166,79 @@ def test_split_cookies_string_keeps_commas_inside_expires():
 
 def test_stringify_cookie_without_attributes_has_no_trailing_separator():
     assert stringify_cookie(ResponseCookie("a", "é")) == "a=%C3%A9"
+
+
+def test_request_cookies_set_accepts_a_cookie_object_and_python_protocols():
+    headers = Headers({"cookie": "a=1"})
+    cookies = RequestCookies(headers)
+    assert cookies.set(RequestCookie("b", "x;y")) is cookies
+    assert cookies.get(RequestCookie("b", "ignored")) == RequestCookie("b", "x;y")
+    assert headers.get("cookie") == "a=1; b=x%3By"
+    assert str(cookies) == "a=1; b=x%3By"
+    assert repr(cookies) == "RequestCookies({'a': '1', 'b': 'x;y'})"
+    assert 1 not in cookies
+    cookies.set("c")
+    assert cookies.get("c") == RequestCookie("c", "")
+
+
+@pytest.mark.parametrize(
+    ("max_age", "expected"),
+    # Next.js reads Max-Age with Number(): "" is 0; NaN is kept by Next.js, dropped here.
+    [("60", 60), ("1.5", 1.5), ("-1", -1), (" 7 ", 7), ("", 0), ("soon", None)],
+)
+def test_parse_set_cookie_max_age_numbers(max_age, expected):
+    cookie = parse_set_cookie(f"a=1; Max-Age={max_age}")
+    assert cookie is not None
+    assert cookie.max_age == expected
+
+
+def test_response_cookies_skip_set_cookie_lines_without_a_pair():
+    cookies = ResponseCookies(Headers([("set-cookie", ";"), ("set-cookie", "b=2")]))
+    assert [c.name for c in cookies.get_all()] == ["b"]
+
+
+def test_response_cookies_naive_expires_is_utc():
+    headers = Headers()
+    ResponseCookies(headers).set("a", "1", expires=datetime(2030, 1, 1, 12, 0))
+    assert headers.get_set_cookie() == ["a=1; Path=/; Expires=Tue, 01 Jan 2030 12:00:00 GMT"]
+
+
+@pytest.mark.parametrize("expires", ["tomorrow", True])
+def test_response_cookies_reject_expires_that_is_not_a_time(expires):
+    with pytest.raises(TypeError) as info:
+        ResponseCookies(Headers()).set("a", "1", expires=expires)
+    assert str(info.value) == (
+        f"cookie expires= must be a datetime or seconds since the epoch, got {expires!r}"
+    )
+
+
+def test_response_cookies_delete_with_options_keeps_path_and_domain():
+    # Next.js: delete({name, path, domain}) is set({...options, name, value: "", expires: 0}).
+    headers = Headers()
+    cookies = ResponseCookies(headers)
+    cookies.delete({"name": "a", "path": "/x", "domain": "d.com", "value": "ignored"})
+    cookies.delete("b", path="/y")
+    assert headers.get_set_cookie() == [
+        "a=; Path=/x; Expires=Thu, 01 Jan 1970 00:00:00 GMT; Domain=d.com",
+        "b=; Path=/y; Expires=Thu, 01 Jan 1970 00:00:00 GMT",
+    ]
+
+
+def test_response_cookies_python_protocols():
+    cookies = ResponseCookies(Headers([("set-cookie", "a=1; Path=/"), ("set-cookie", "b=2")]))
+    assert list(cookies) == [
+        ("a", ResponseCookie("a", "1", path="/")),
+        ("b", ResponseCookie("b", "2")),
+    ]
+    assert "a" in cookies
+    assert "z" not in cookies
+    assert 1 not in cookies
+    assert len(cookies) == 2
+    assert str(cookies) == "a=1; Path=/; b=2"
+    assert repr(cookies) == (
+        "ResponseCookies([ResponseCookie(name='a', value='1', path='/', expires=None, "
+        "max_age=None, domain=None, secure=None, http_only=None, same_site=None, "
+        "partitioned=None, priority=None), ResponseCookie(name='b', value='2', path=None, "
+        "expires=None, max_age=None, domain=None, secure=None, http_only=None, "
+        "same_site=None, partitioned=None, priority=None)])"
+    )

@@ -84,3 +84,20 @@ def test_headers_getitem_raises_keyerror_and_equality_compares_entries():
         Headers()["x"]
     assert Headers({"A": "1"}) == Headers([("a", "1")])
     assert len(Headers([("a", "1"), ("a", "2"), ("b", "3")])) == 2
+
+
+@pytest.mark.parametrize("pair", ["ab", b"ab", ("a", "b", "c"), ("a",)])
+def test_headers_init_rejects_items_that_are_not_pairs(pair):
+    with pytest.raises(InvalidHeaderError) as info:
+        Headers([pair])
+    assert str(info.value) == f"Headers(): each header must be a (name, value) pair, got {pair!r}."
+
+
+def test_headers_values_equality_and_repr():
+    headers = Headers([("b", "2"), ("a", "1"), ("b", "3")])
+    assert headers.values() == ["1", "2, 3"]
+    assert headers == Headers({"A": "1", "B": "2, 3"})
+    assert headers != Headers({"a": "1"})
+    assert headers != {"a": "1", "b": "2, 3"}
+    assert repr(headers) == "Headers([('a', '1'), ('b', '2, 3')])"
+    assert len(headers) == 2

@@ -4,6 +4,7 @@ import asyncio
 
 import pytest
 
+from routekit.web.request import BodyUsedError
 from routekit.web.response import InvalidStatusError, NextResponse, Response
 from routekit.web.url import MalformedURLError, NextURL, URLSearchParams
 
@@ -122,3 +123,45 @@ def test_nextresponse_cookies_are_bound_to_its_headers():
     assert response.headers.get_set_cookie() == ["seen=1; Path=/; HttpOnly"]
     assert response.headers.get("x-middleware-set-cookie") == "seen=1; Path=/; HttpOnly"
     assert response.cookies.get("seen").value == "1"
+
+
+@pytest.mark.parametrize(("status", "ok"), [(200, True), (299, True), (300, False), (404, False)])
+def test_response_ok_is_2xx(status, ok):
+    assert Response(None, status).ok is ok
+
+
+def test_response_body_is_read_once():
+    response = Response("x")
+    assert response.body_used is False
+    assert response.text_sync() == "x"
+    assert response.body_used is True
+    with pytest.raises(BodyUsedError, match="Body has already been read"):
+        response.body_sync()
+    with pytest.raises(BodyUsedError):
+        asyncio.run(response.text())
+
+
+def test_response_async_readers_collect_every_body_kind():
+    async def agen():
+        yield "a"
+        yield b"b"
+
+    async def read_all():
+        return (
+            await Response(agen()).body(),
+            await Response(["x", b"y"]).array_buffer(),
+            await Response(None).body(),
+            await Response("\ufeffbom").text(),
+        )
+
+    # Fetch decodes text() as UTF-8 and drops a BOM.
+    assert asyncio.run(read_all()) == (b"ab", b"xy", b"", "bom")
+
+
+def test_response_text_drops_a_utf8_bom_and_replaces_bad_bytes():
+    assert Response(b"\xef\xbb\xbfok\xff").text_sync() == "ok\ufffd"
+
+
+def test_response_repr_names_class_and_status():
+    assert repr(Response(None, 201)) == "<Response 201>"
+    assert repr(NextResponse.json({}, status=404)) == "<NextResponse 404>"
