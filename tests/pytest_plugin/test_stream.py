@@ -52,7 +52,8 @@ def test_queue_sink_close_frees_a_writer_blocked_on_a_full_queue(
 
     def endless_writer() -> None:
         try:
-            sink.write(b"waits for the reader")
+            while True:  # an SSE handler: stops at the first write that fails
+                sink.write(b"waits for the reader")
         except ConnectionError as exc:
             errors.append(exc)
 
