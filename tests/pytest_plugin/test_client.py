@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
+import typing as t
 from typing import TYPE_CHECKING
 
 import pytest
@@ -231,3 +232,117 @@ def test_client_base_url_sets_host(site: Path) -> None:
     client = Client(App(site, mode="test"), base_url="https://api.example.com")
     res = client.get("/api/hello")
     assert res.request.full_url == "https://api.example.com/api/hello"
+
+
+@pytest.mark.parametrize("method", ["put", "patch", "delete", "options"])
+def test_client_method_helpers_send_their_method(web_client: Client, method: str) -> None:
+    res = getattr(web_client, method)("/api/users/7")
+    assert res.request.method == method.upper()
+    assert res.json_data() == {"id": "7", "method": method.upper(), "body": ""}
+
+
+def test_client_head_sends_head_and_gets_no_body(web_client: Client) -> None:
+    res = web_client.head("/api/users/7")
+    assert (res.request.method, res.status_code, res.body) == ("HEAD", 200, b"")
+    assert res.headers["content-type"] == "application/json; charset=utf-8"
+
+
+def test_client_default_headers_merge_with_request_headers(app: App) -> None:
+    client = Client(app, headers={"x-tenant": "acme", "accept": "text/html"})
+    as_mapping = client.get("/api/headers", headers={"x-trace": "1"}).json_data()
+    as_pairs = client.get("/api/headers", headers=[("x-trace", "2")]).json_data()
+    assert (as_mapping["x-tenant"], as_mapping["x-trace"]) == ("acme", "1")
+    assert (as_pairs["x-tenant"], as_pairs["x-trace"]) == ("acme", "2")
+    assert client.get("/api/headers").json_data()["accept"] == "text/html"
+    assert Client(app, headers=[("x-a", "1")]).get("/api/headers").json_data()["x-a"] == "1"
+
+
+def test_client_set_get_delete_cookie(web_client: Client) -> None:
+    web_client.set_cookie("sid", "manual")
+    assert web_client.get_cookie("sid") == "manual"
+    assert web_client.get("/api/me").json_data() == {"sid": "manual"}
+    web_client.delete_cookie("sid")
+    assert web_client.get_cookie("sid") is None
+    assert web_client.get("/api/me").json_data() == {"sid": None}
+
+
+def test_client_set_cookie_honours_path_and_domain(web_client: Client) -> None:
+    web_client.set_cookie("a", "1", path="/api/users")
+    web_client.set_cookie("b", "2", domain="other.test")
+    assert web_client.get("/api/users/1").request.headers["cookie"] == "a=1"
+    assert "cookie" not in web_client.get("/api/me").request.headers
+
+
+def test_client_ignores_a_set_cookie_without_a_pair(web_client: Client) -> None:
+    res = web_client.get("/api/bad_cookie")
+    assert res.headers.getlist("set-cookie") == ["no-pair-here; Path=/", "ok=1; Path=/"]
+    assert web_client.cookie_jar.as_dict() == {"ok": "1"}
+
+
+def test_client_does_not_follow_a_redirect_to_another_site(web_client: Client) -> None:
+    res = web_client.get("/api/away", follow_redirects=True)
+    assert (res.status_code, res.redirect_url) == (307, "https://example.com/elsewhere")
+    assert res.history == []
+
+
+def test_client_follow_redirects_default_comes_from_the_client(app: App) -> None:
+    res = Client(app, follow_redirects=True).post("/api/login")
+    assert res.json_data() == {"sid": "abc"}
+    assert res.request.headers["cookie"] == "sid=abc"
+
+
+def test_client_handler_error_note_names_the_route_once(web_client: Client) -> None:
+    note = (
+        "routekit: raised while answering GET /api/shared_error (pages/api/shared_error.py); "
+        "the client got a 500. Pass raise_errors=False to get the response instead."
+    )
+    for _ in range(2):  # the handler raises the same object again: one note, not two
+        with pytest.raises(LookupError) as info:
+            web_client.get("/api/shared_error")
+        assert info.value.__notes__ == [note]
+
+
+def test_client_raise_errors_default_comes_from_the_client(app: App) -> None:
+    res = Client(app, raise_errors=False).get("/api/boom")
+    assert res.status_code == 500
+    assert isinstance(res.exception, ValueError)
+
+
+def test_client_repr(web_client: Client, app: App) -> None:
+    assert repr(web_client) == f"<routekit_pytest.Client http://localhost:3000 app={app.root}>"
+    assert repr(AsyncClient(web_client)) == (
+        f"<routekit_pytest.AsyncClient http://localhost:3000 app={app.root}>"
+    )
+
+
+@pytest.mark.parametrize("method", ["put", "patch", "delete", "head", "options"])
+def test_async_client_method_helpers_send_their_method(app: App, method: str) -> None:
+    async def scenario() -> ClientResponse:
+        async with AsyncClient(Client(app)) as client:
+            return t.cast("ClientResponse", await getattr(client, method)("/api/users/7"))
+
+    res = asyncio.run(scenario())
+    assert (res.request.method, res.status_code) == (method.upper(), 200)
+
+
+def test_async_client_cookies_are_the_sync_clients(app: App) -> None:
+    async def scenario() -> tuple[str | None, object]:
+        async with AsyncClient(Client(app)) as client:
+            client.set_cookie("sid", "set-by-test")
+            assert client.get_cookie("sid") == "set-by-test"
+            assert client.cookie_jar is client.sync.cookie_jar
+            return client.get_cookie("sid"), (await client.get("/api/me")).json_data()
+
+    assert asyncio.run(scenario()) == ("set-by-test", {"sid": "set-by-test"})
+
+
+def test_async_client_keeps_one_event_loop_across_requests(app: App) -> None:
+    async def scenario() -> tuple[int, int, int]:
+        async with AsyncClient(Client(app)) as client:
+            first = (await client.get("/api/loop_id")).json_data()["loop"]
+            second = (await client.get("/api/loop_id")).json_data()["loop"]
+            return first, second, id(asyncio.get_running_loop())
+
+    first, second, test_loop = asyncio.run(scenario())
+    assert first == second  # async handlers keep their loop (and what is bound to it)
+    assert first != test_loop  # never the test's own loop
