@@ -178,7 +178,8 @@ class Request:
             )
         data = self.body_sync()
         try:
-            parser = FormDataParser(stream_factory=_memory_stream)
+            # Not silent: Fetch's formData() rejects a malformed body instead of returning {}.
+            parser = FormDataParser(stream_factory=_memory_stream, silent=False)
             _, form, files = parser.parse(io.BytesIO(data), mimetype, len(data), options)
         except ValueError as exc:
             raise FormDataError(f"Failed to parse body as FormData: {exc}") from None
@@ -317,19 +318,17 @@ class _LimitedReader:
 def _node_headers(lines: Iterable[tuple[str, str]]) -> Headers:
     """Headers as Node's ``IncomingMessage`` presents them to Next.js."""
     headers = Headers()
-    cookies: list[str] = []
     for name, value in lines:
         key = name.lower()
+        if key in _SINGLE_HEADERS and headers.has(key):
+            continue
         try:
-            if key == "cookie":
-                cookies.append(value)
-            elif key in _SINGLE_HEADERS and headers.has(key):
-                continue
-            else:
-                headers.append(key, value)
+            headers.append(key, value)
         except TypeError:
             continue  # a header Fetch cannot represent; Node would have rejected the request
-    if cookies:
+    cookies = [value for key, value in headers.raw() if key == "cookie"]
+    if len(cookies) > 1:
+        # Node joins repeated Cookie headers with "; " rather than ", ".
         headers.set("cookie", "; ".join(cookies))
     return headers
 

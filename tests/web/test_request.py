@@ -156,3 +156,93 @@ def test_request_from_raw_unknown_host_uses_localhost_3000_and_get_has_no_body()
     request = request_from_raw(raw)
     assert request.url == "http://localhost:3000/a"
     assert request.body_sync() == b""
+
+
+def test_request_from_raw_drops_headers_fetch_cannot_hold():
+    raw = RawRequest(
+        method="GET",
+        path="/",
+        headers=[
+            ("Bad Name", "1"),
+            ("X-Snow", "\u2603"),
+            ("Cookie", "a=\u2603"),
+            ("Cookie", "b=1"),
+            ("X-Ok", "2"),
+        ],
+    )
+    headers = request_from_raw(raw).headers
+    assert headers.raw() == [("cookie", "b=1"), ("x-ok", "2")]
+
+
+def test_request_from_raw_without_content_length_reads_the_whole_stream():
+    raw = RawRequest(method="PUT", path="/", body=io.BytesIO(b"all of it"))
+    assert request_from_raw(raw).body_sync() == b"all of it"
+
+
+def test_request_base_class_url_and_repr():
+    request = Request("HTTP://Example.com/a b", method="delete")
+    assert request.url == "http://example.com/a%20b"
+    assert repr(request) == "<Request DELETE 'http://example.com/a%20b'>"
+    assert repr(_post(b"")) == "<NextRequest POST 'http://localhost:3000/x'>"
+
+
+def test_request_chunk_iterables_skip_empty_chunks():
+    request = _post([b"a", b"", bytearray(b"b")])
+    assert list(request.iter_body()) == [b"a", b"b"]
+
+
+def test_request_rejects_a_body_of_another_type():
+    with pytest.raises(TypeError, match=r"^Request body must be bytes, str, a stream or byte"):
+        _post(42)
+
+
+@pytest.mark.parametrize(
+    ("content_type", "body", "detail"),
+    [
+        ("multipart/form-data", b"x", "Missing boundary"),
+        ("multipart/form-data; boundary=B", b"garbage", "Invalid form-data"),
+        ("multipart/form-data; boundary=B", b"", "Invalid form-data"),
+        (
+            "multipart/form-data; boundary=B",
+            b'--B\r\nContent-Disposition: form-data; name="a"\r\n\r\nv',
+            "Invalid form-data",
+        ),
+    ],
+)
+def test_request_form_data_malformed_multipart_is_a_typeerror_like_fetch(
+    content_type, body, detail
+):
+    # undici: TypeError "Failed to parse body as FormData." for each of these bodies.
+    with pytest.raises(FormDataError) as info:
+        asyncio.run(_post(body, content_type).form_data())
+    assert str(info.value).startswith(f"Failed to parse body as FormData: {detail}")
+    assert isinstance(info.value, TypeError)
+
+
+def test_request_form_data_urlencoded_keeps_undecodable_escapes():
+    form = _post(b"a=%zz&b", "application/x-www-form-urlencoded").form_data_sync()
+    assert list(form.items(multi=True)) == [("a", "%zz"), ("b", "")]
+
+
+def test_request_clone_after_read_is_refused_and_bytes_bodies_are_shared():
+    request = _post(b"{}")
+    copy = request.clone()
+    assert copy is not request
+    assert copy.headers is not request.headers
+    assert copy.text_sync() == "{}"
+    assert request.text_sync() == "{}"
+    with pytest.raises(BodyUsedError):
+        request.clone()
+
+
+def test_nextrequest_clone_has_its_own_next_url_and_cookies():
+    request = NextRequest("http://h/a?x=1", headers={"cookie": "a=1"})
+    assert request.cookies.get("a").value == "1"
+    copy = request.clone()
+    assert isinstance(copy, NextRequest)
+    copy.next_url.search_params.set("x", "2")
+    copy.cookies.set("a", "2")
+    assert request.next_url.href == "http://h/a?x=1"
+    assert request.cookies.get("a").value == "1"
+    assert copy.headers.get("cookie") == "a=2"
+    assert request.headers.get("cookie") == "a=1"
