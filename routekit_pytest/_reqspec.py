@@ -37,9 +37,6 @@ class _Missing:
     def __repr__(self) -> str:
         return "MISSING"
 
-    def __bool__(self) -> bool:
-        return False
-
 
 #: The default of ``json=`` (where ``None`` means the JSON ``null``).
 MISSING: t.Final = _Missing()

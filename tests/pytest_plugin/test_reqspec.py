@@ -1,0 +1,156 @@
+"""The request keywords shared by create_mocks() and the client: conflicts and encoding."""
+
+from __future__ import annotations
+
+import inspect
+import io
+import typing as t
+
+import pytest
+
+from routekit_pytest import create_mocks
+from routekit_pytest._reqspec import build_raw, check_conflicts, encode_body
+
+
+@pytest.mark.parametrize(
+    ("url", "given", "message"),
+    [
+        (
+            "/x",
+            {"json": 1, "data": "x"},
+            "client.post() got json= and data=, but a request has one body; drop all but one "
+            "(form= may go with files=, the fields then travel in the multipart body).",
+        ),
+        ("/x", {"body": 1, "form": {}, "files": {}}, "client.post() got body= and files=, but"),
+        (
+            "/x?a=1",
+            {"query": "b=2"},
+            "client.post() got query= and a query string in url='/x?a=1'; drop one of them.",
+        ),
+        (
+            "/x",
+            {"content_type": "text/plain", "headers": [("content-TYPE", "a/b")]},
+            "client.post() got content_type= and a Content-Type header; drop one of them.",
+        ),
+        (
+            "/x",
+            {"auth": ("u", "p"), "headers": {"Authorization": "Bearer t"}},
+            "client.post() got auth= and an Authorization header; drop one of them.",
+        ),
+        (
+            "/x",
+            {"cookies": {"a": "1"}, "headers": {"Cookie": "b=2"}},
+            "client.post() got cookies= and a Cookie header; drop one of them.",
+        ),
+    ],
+)
+def test_check_conflicts_names_what_to_drop(
+    url: str, given: dict[str, object], message: str
+) -> None:
+    with pytest.raises(TypeError) as info:
+        check_conflicts("client.post", url, given)
+    assert str(info.value).startswith(message)
+
+
+@pytest.mark.parametrize(
+    "given",
+    [
+        {"form": {"a": "1"}, "files": {"f": b""}},
+        {"headers": {"x-a": "1"}, "content_type": "a/b", "auth": "t", "cookies": {"c": "1"}},
+        {"query": {"a": "1"}},
+    ],
+)
+def test_check_conflicts_accepts_compatible_keywords(given: dict[str, object]) -> None:
+    check_conflicts("client.post", "/x", given)  # raises nothing
+
+
+def test_missing_shows_in_signatures() -> None:
+    assert "json: 'object' = MISSING" in str(inspect.signature(create_mocks))
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        (
+            ("a", b"b", "c/d", "extra"),
+            "files['f'] must be content or (filename, content[, content_type]); "
+            "got a tuple of 4 items.",
+        ),
+        (
+            42,
+            "files['f'] must be bytes, str, a binary file or a (filename, content) tuple; "
+            "got int.",
+        ),
+    ],
+)
+def test_encode_body_rejects_bad_file_values(value: object, message: str) -> None:
+    with pytest.raises(TypeError) as info:
+        encode_body(files={"f": value})
+    assert str(info.value) == message
+
+
+class _NamedFile(io.StringIO):
+    name = "C:\\Users\\ann\\notes.txt"
+
+
+@pytest.mark.parametrize(
+    ("value", "part"),
+    [
+        (
+            "text content",
+            b'name="f"; filename="f"\r\nContent-Type: application/octet-stream\r\n\r\n'
+            b"text content",
+        ),
+        (io.BytesIO(b"bytes"), b'filename="f"\r\nContent-Type: application/octet-stream'),
+        (
+            _NamedFile("from a text file"),
+            b'filename="notes.txt"\r\nContent-Type: text/plain\r\n\r\nfrom a text file',
+        ),
+        (("dir/a.csv", "x,y"), b'filename="a.csv"\r\nContent-Type: text/csv\r\n\r\nx,y'),
+    ],
+)
+def test_encode_body_file_values(value: object, part: bytes) -> None:
+    content, ctype = encode_body(files={"f": value})
+    assert ctype is not None
+    assert ctype.startswith("multipart/form-data; boundary=")
+    assert content is not None
+    assert part in content
+
+
+def test_encode_body_several_files_under_one_field() -> None:
+    content, _ = encode_body(files={"f": [("a.txt", b"1"), ("b.txt", b"2")]}, form=[("k", 3)])
+    assert content is not None
+    assert content.count(b'name="f"') == 2
+    assert b'name="k"\r\n\r\n3' in content
+
+
+def test_build_raw_query_string_keyword() -> None:
+    raw = build_raw("GET", "/x", query="?a=1&b=2")
+    assert (raw.url, raw.query_string) == ("/x?a=1&b=2", "a=1&b=2")
+
+
+def test_build_raw_given_host_and_content_length_replace_the_defaults() -> None:
+    raw = build_raw(
+        "POST",
+        "/x",
+        headers={"Host": "api.test", "Content-Length": "3"},
+        body=encode_body(data="abc"),
+    )
+    assert raw.headers == [("Host", "api.test"), ("Content-Length", "3")]
+    assert raw.content_length == 3
+
+
+def test_build_raw_merges_jar_and_request_cookies() -> None:
+    raw = build_raw("GET", "/x", jar_cookie="sid=1", cookies={"theme": "dark mode"})
+    assert raw.header("cookie") == "sid=1; theme=dark%20mode"
+
+
+def test_build_raw_absolute_url_and_non_ascii_path() -> None:
+    raw = build_raw("GET", "https://api.test/caf\u00e9/a%2Fb?q=1")
+    assert (raw.scheme, raw.host, raw.path, raw.query_string) == (
+        "https",
+        "api.test",
+        "/caf%C3%A9/a%2Fb",
+        "q=1",
+    )
+    assert t.cast("io.BytesIO", raw.body).read() == b""
