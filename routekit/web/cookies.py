@@ -13,7 +13,7 @@ import difflib
 import re
 import time
 import typing as t
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, fields
 from datetime import datetime, timezone
 from urllib.parse import quote, unquote_to_bytes
@@ -402,9 +402,3 @@ class ResponseCookies:
 
     def __repr__(self) -> str:
         return f"ResponseCookies({list(self._parsed.values())!r})"
-
-
-def _cookie_pairs(cookies: Mapping[str, str] | Iterable[tuple[str, str]]) -> str:
-    """A ``Cookie`` header value for test helpers."""
-    pairs = cookies.items() if isinstance(cookies, Mapping) else cookies
-    return "; ".join(f"{k}={encode_uri_component(str(v))}" for k, v in pairs)

@@ -463,3 +463,84 @@ def test_app_route_export_problems_nextjs_hints():
         "HTTP method.",
     ]
     assert app_route_export_problems(_module(GET=_get), "app/route.py") == []
+
+
+def test_run_app_route_argument_count_follows_the_signature():
+    seen = []
+
+    def star(*args):
+        seen.append(len(args))
+        return Response(None)
+
+    def keyword_only(request, *, flag="default"):
+        seen.append(flag)
+        return Response(None)
+
+    class NoSignature:
+        __signature__ = "not a signature"  # inspect.signature raises TypeError
+
+        def __call__(self, *args):
+            seen.append(len(args))
+            return Response(None)
+
+    _serve(_module(GET=star))
+    _serve(_module(GET=keyword_only))
+    _serve(_module(GET=NoSignature()))
+    assert seen == [2, "default", 2]
+
+
+def test_run_app_route_unbuildable_request_is_an_empty_500(caplog):
+    exchange = _exchange()
+    exchange.raw.host = "localhost:99999"
+    sink = BufferSink()
+    with caplog.at_level(logging.ERROR, logger="routekit"):
+        run_app_route(_module(GET=_get), exchange, sink, {})
+    assert (sink.status, sink.body, sink.headers) == (500, b"", [_EMPTY])
+    assert str(exchange.exception).startswith('URL is malformed "http://localhost:99999/api/x"')
+    assert "Error in route handler app.api.x.route (GET /api/x)" in caplog.text
+
+
+def test_send_web_response_already_read_body_is_an_empty_500():
+    response = Response("x")
+    response.text_sync()
+    exchange = _exchange()
+    sink = BufferSink()
+    send_web_response(response, exchange, sink)
+    assert (sink.status, sink.body, sink.headers) == (500, b"", [_EMPTY])
+    assert str(exchange.exception).startswith("Body is unusable")
+
+
+def test_send_web_response_skips_empty_chunks():
+    writes = []
+
+    class Sink(BufferSink):
+        def write(self, data):
+            writes.append(data)
+
+    send_web_response(Response(["a", "", b"", "b"]), _exchange(), Sink())
+    assert writes == [b"a", b"b"]
+
+
+def test_send_web_response_head_with_a_plain_iterator_body():
+    sink = BufferSink()
+    send_web_response(Response(iter([b"x"])), _exchange("HEAD"), sink)
+    assert (sink.status, sink.body, sink.finished) == (200, b"", True)
+
+
+def test_send_web_response_close_failure_is_logged_not_raised(caplog):
+    class Stream:
+        def __iter__(self):
+            return self
+
+        def __next__(self):
+            raise StopIteration
+
+        def close(self):
+            raise RuntimeError("close failed")
+
+    sink = BufferSink()
+    with caplog.at_level(logging.WARNING, logger="routekit"):
+        send_web_response(Response(Stream()), _exchange(), sink)
+    assert (sink.status, sink.finished) == (200, True)
+    assert "Closing the response body iterator failed" in caplog.text
+    assert "close failed" in caplog.text
