@@ -1,4 +1,4 @@
-"""Set-Cookie parsing and the client's cookie jar rules."""
+"""Set-Cookie parsing: what a test reads from ``res.cookies``."""
 
 from __future__ import annotations
 
@@ -7,7 +7,6 @@ from datetime import datetime, timezone
 import pytest
 from freezegun import freeze_time
 
-from routekit_pytest._jar import CookieJar
 from routekit_pytest.cookies import ResponseCookie, parse_set_cookie
 
 
@@ -42,87 +41,35 @@ def test_parse_set_cookie_keeps_a_bad_escape_raw() -> None:
     assert cookie.value == "%E0%A4%A"
 
 
-def _store(jar: CookieJar, header: str, host: str = "localhost:3000", path: str = "/") -> None:
+def test_parse_set_cookie_ignores_unknown_and_bad_attributes() -> None:
+    cookie = parse_set_cookie("a=1; Priority=High; Max-Age=soon; Expires=never; Path=; Domain=.")
+    assert cookie == ResponseCookie(name="a", value="1", raw_value="1")
+
+
+@pytest.mark.parametrize(
+    ("header", "deleted"),
+    [
+        ("a=1", False),
+        ("a=; Max-Age=0", True),
+        ("a=1; Max-Age=-1", True),
+        ("a=1; Max-Age=1", False),
+        ("a=1; Max-Age=60; Expires=Thu, 01 Jan 1970 00:00:00 GMT", False),  # Max-Age wins
+        ("a=; Expires=Thu, 01 Jan 1970 00:00:00 GMT", True),
+        ("a=1; Expires=Tue, 01 Jan 2030 00:00:01 GMT", False),
+        ("a=1; Expires=Tue, 01 Jan 2030 00:00:00 GMT", True),  # expires now
+    ],
+)
+def test_response_cookie_deleted(header: str, deleted: bool) -> None:
     cookie = parse_set_cookie(header)
     assert cookie is not None
-    jar.store(cookie, host, path)
+    with freeze_time("2030-01-01 00:00:00"):
+        assert cookie.deleted is deleted
 
 
-@pytest.mark.parametrize(
-    ("header", "request_path", "sent"),
-    [
-        ("a=1; Path=/api", "/api/x", "a=1"),
-        ("a=1; Path=/api", "/apix", None),
-        ("a=1; Path=/api", "/", None),
-        ("a=1", "/api/users/1", "a=1"),  # default path of /api/login is /api
-    ],
-)
-def test_jar_path_rules(header: str, request_path: str, sent: str | None) -> None:
-    jar = CookieJar()
-    _store(jar, header, path="/api/login")
-    assert jar.header_for("http", "localhost:3000", request_path) == sent
-
-
-def test_jar_default_path_excludes_other_folders() -> None:
-    jar = CookieJar()
-    _store(jar, "a=1", path="/api/login")
-    assert jar.header_for("http", "localhost:3000", "/other") is None
-
-
-@pytest.mark.parametrize(
-    ("header", "host", "sent"),
-    [
-        ("a=1", "localhost:3000", "a=1"),
-        ("a=1", "api.localhost:3000", None),  # host-only
-        ("a=1; Domain=example.com", "api.example.com", "a=1"),
-    ],
-)
-def test_jar_domain_rules(header: str, host: str, sent: str | None) -> None:
-    jar = CookieJar()
-    origin = "example.com" if "Domain" in header else "localhost:3000"
-    _store(jar, header, host=origin)
-    assert jar.header_for("http", host, "/") == sent
-
-
-def test_jar_rejects_a_foreign_domain() -> None:
-    jar = CookieJar()
-    _store(jar, "a=1; Domain=evil.com", host="localhost:3000")
-    assert len(jar) == 0
-
-
-@pytest.mark.parametrize(
-    ("scheme", "host", "sent"),
-    [("http", "localhost:3000", "s=1"), ("https", "x.com", "s=1"), ("http", "x.com", None)],
-)
-def test_jar_secure_cookies_go_to_localhost_and_https(
-    scheme: str, host: str, sent: str | None
-) -> None:
-    jar = CookieJar()
-    _store(jar, "s=1; Secure", host=host)
-    assert jar.header_for(scheme, host, "/") == sent
-
-
-def test_jar_expiry_uses_the_current_clock() -> None:
-    jar = CookieJar()
-    with freeze_time("2030-01-01") as frozen:
-        _store(jar, "a=1; Expires=Tue, 01 Jan 2030 00:01:00 GMT")
-        _store(jar, "b=2; Max-Age=30; Expires=Tue, 01 Jan 2030 00:01:00 GMT")  # Max-Age wins
-        assert jar.header_for("http", "localhost:3000", "/") == "a=1; b=2"
-        frozen.tick(31)
-        assert jar.header_for("http", "localhost:3000", "/") == "a=1"
-        frozen.tick(30)
-        assert jar.header_for("http", "localhost:3000", "/") is None
-
-
-def test_jar_deleting_cookie_removes_it() -> None:
-    jar = CookieJar()
-    _store(jar, "a=1")
-    _store(jar, "a=; Max-Age=0")
-    assert jar.get("a") is None
-
-
-def test_jar_longer_paths_first() -> None:
-    jar = CookieJar()
-    _store(jar, "a=1; Path=/")
-    _store(jar, "b=2; Path=/api")
-    assert jar.header_for("http", "localhost:3000", "/api/x") == "b=2; a=1"
+def test_response_cookie_deleted_follows_the_frozen_clock() -> None:
+    cookie = parse_set_cookie("a=1; Expires=Tue, 01 Jan 2030 00:01:00 GMT")
+    assert cookie is not None
+    with freeze_time("2030-01-01 00:00:59"):
+        assert not cookie.deleted
+    with freeze_time("2030-01-01 00:01:00"):
+        assert cookie.deleted
