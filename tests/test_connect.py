@@ -373,3 +373,99 @@ def test_router_rejects_path_patterns() -> None:
         create_router().get("/users/:id", lambda req, res: None)  # type: ignore[arg-type]
     with pytest.raises(TypeError, match=r"use\(\) needs at least one function"):
         create_router().use()
+
+
+@pytest.mark.parametrize(
+    ("vary", "expected"),
+    [
+        (["Accept", "Cookie"], "Accept, Cookie, Origin"),
+        ("*", "*"),
+        pytest.param(
+            "Accept, *",
+            "*",
+            marks=pytest.mark.xfail(
+                strict=True, reason="the vary package collapses a Vary holding * to *"
+            ),
+        ),
+        ("", "Origin"),
+    ],
+)
+def test_cors_vary_follows_the_vary_package(vary: str | list[str], expected: str) -> None:
+    req, res = _mocks("GET", origin="https://a.example")
+    res.set_header("Vary", vary)
+    run_middleware(req, res, cors(origins=["https://a.example"]))
+    assert _headers(res)["vary"] == expected
+
+
+def test_router_passes_next_only_to_functions_that_take_three_arguments() -> None:
+    seen: list[str] = []
+
+    def star(*args: t.Any) -> None:
+        seen.append(f"star:{len(args)}")
+        args[2]()
+
+    def keyword_only(req: t.Any, res: t.Any, *, next: t.Any = None) -> None:
+        seen.append(f"keyword_only:{next}")
+        res.end("done")
+
+    class NoSignature:
+        __signature__ = "not a signature"  # inspect.signature raises TypeError
+
+        def __call__(self, *args: t.Any) -> None:
+            seen.append(f"no_signature:{len(args)}")
+            args[2]()
+
+    req, res = _mocks()
+    create_router().use(NoSignature(), star).get(keyword_only).handler()(req, res)
+    assert seen == ["no_signature:3", "star:3", "keyword_only:None"]
+    assert res.text == "done"
+
+
+def test_router_next_after_the_last_function_does_nothing() -> None:
+    trace: list[str] = []
+
+    def sync_last(req: t.Any, res: t.Any, next: t.Any) -> None:
+        assert next() is None
+        trace.append("sync")
+
+    async def async_last(req: t.Any, res: t.Any, next: t.Any) -> None:
+        assert await next() is None
+        trace.append("async")
+
+    create_router().get(sync_last).handler()(*_mocks())
+    create_router().get(async_last).handler()(*_mocks())
+    assert trace == ["sync", "async"]
+
+
+def test_router_next_error_from_async_and_mixed_chains_reaches_on_error() -> None:
+    errors: list[str] = []
+
+    def on_error(err: BaseException, req: t.Any, res: t.Any) -> None:
+        errors.append(f"{type(err).__name__}: {err}")
+        res.status(400).end()
+
+    async def async_fails(req: t.Any, res: t.Any, next: t.Any) -> None:
+        await next(PermissionError("async"))
+
+    async def async_passes(req: t.Any, res: t.Any, next: t.Any) -> None:
+        await next()
+
+    def sync_fails(req: t.Any, res: t.Any, next: t.Any) -> None:
+        next(LookupError("sync after async"))
+
+    def never(req: t.Any, res: t.Any) -> None:
+        errors.append("handler ran")
+
+    req, res = _mocks()
+    create_router().use(async_fails).get(never).handler(on_error)(req, res)
+    assert res.status_code == 400
+    req, res = _mocks()
+    create_router().use(async_passes, sync_fails).get(never).handler(on_error)(req, res)
+    assert res.status_code == 400
+    assert errors == ["PermissionError: async", "LookupError: sync after async"]
+
+
+def test_router_repr_lists_methods_and_middleware_count() -> None:
+    router = create_router().use(lambda req, res, next: next()).get(lambda req, res: None)
+    router.post(lambda req, res: None)
+    assert repr(router) == "<Router ['GET', 'HEAD', 'POST'] middleware=1>"
