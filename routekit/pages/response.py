@@ -4,7 +4,8 @@
 ``Content-Length``, no body for ``HEAD``/204/304) plus what ``apiResolver`` attaches
 (``status``, ``send``, ``json``, ``redirect``, ``revalidate``), in snake_case. Bytes leave
 only through the :class:`~routekit._wire.Sink`, each ``write`` at once, so server-sent
-events work.
+events work. The header bookkeeping and Node's name/value checks are in
+:mod:`routekit.pages._outheaders`.
 """
 
 from __future__ import annotations
@@ -18,23 +19,18 @@ from decimal import ROUND_HALF_UP, Decimal
 from .._wire import NOTICE_BODY_IGNORED, NOTICE_RESPONSE_LIMIT
 from ..config import DEFAULT_RESPONSE_LIMIT
 from ..errors import ResponseStateError, RoutekitError
+from ._outheaders import BAD_VALUE, HeaderValue, OutgoingHeaders
 from ._status import reason_phrase
 from .etag import EtagHasher, generate_etag, is_fresh
-from .jsonenc import format_number, stringify
+from .jsonenc import stringify
 
 if t.TYPE_CHECKING:
     from .._wire import Exchange, Sink
 
 __all__ = ["ApiResponse", "HeaderValue"]
 
-#: What ``set_header`` accepts: a value, or a list of values sent as repeated lines.
-HeaderValue = t.Union[str, int, float, t.Sequence[t.Union[str, int, float]]]  # noqa: UP007
-
 _JSON_TYPE = "application/json; charset=utf-8"
 _STREAM_CHUNK = 64 * 1024
-# Node's checkIsHttpToken and checkInvalidHeaderChar.
-_TOKEN = re.compile(r"[\^_`a-zA-Z\-0-9!#$%&'*+.|~]+\Z")
-_BAD_VALUE = re.compile(r"[^\t\x20-\x7e\x80-\xff]")
 _SURROGATES = re.compile("[\ud800-\udbff][\udc00-\udfff]|[\ud800-\udfff]")
 _REDIRECT_ERROR = (
     "Invalid redirect arguments. Please use a single argument URL, e.g. "
@@ -98,28 +94,6 @@ def _format_bytes(size: int) -> str:
     return text + unit
 
 
-def _header_text(name: str, value: object) -> str:
-    if isinstance(value, str):
-        text = value
-    elif value is True or value is False:
-        text = "true" if value else "false"
-    elif isinstance(value, int):
-        text = int.__repr__(value)
-    elif isinstance(value, float):
-        text = format_number(value)  # String(5.0) == "5"
-    else:
-        raise ResponseStateError(
-            f'Invalid value {value!r} for header "{name}": pass a str, a number or a list of '
-            "them (use res.remove_header() to drop a header)"
-        )
-    if _BAD_VALUE.search(text):
-        raise ResponseStateError(
-            f'Invalid character in header content ["{name}"]: {text!r}; header values must be '
-            "Latin-1 text without control characters (percent-encode URLs with urllib.parse.quote)"
-        )
-    return text
-
-
 class ApiResponse:
     """The ``res`` of ``handler(req, res)``: Node's ``ServerResponse`` with Next.js' helpers.
 
@@ -139,7 +113,6 @@ class ApiResponse:
         "_headers",
         "_headers_sent",
         "_method",
-        "_multi",
         "_response_limit",
         "_sink",
         "_status",
@@ -165,9 +138,7 @@ class ApiResponse:
         self._url = raw.url
         self._status = 200
         self._status_message: str | None = None
-        #: lower-case name -> (name as set, value); lists are repeated header lines.
-        self._headers: dict[str, tuple[str, str | list[str]]] = {}
-        self._multi = False  # some header holds a list (repeated lines)
+        self._headers = OutgoingHeaders()
         self._headers_sent = False
         self._has_body = True
         self._finished = False
@@ -219,7 +190,7 @@ class ApiResponse:
 
     @status_message.setter
     def status_message(self, message: str) -> None:
-        if not isinstance(message, str) or _BAD_VALUE.search(message):
+        if not isinstance(message, str) or BAD_VALUE.search(message):
             raise ResponseStateError(
                 f"Invalid character in statusMessage: {message!r}; use Latin-1 text without "
                 "control characters"
@@ -238,53 +209,31 @@ class ApiResponse:
         """
         if self._headers_sent:
             raise self._sent_error(f"res.set_header({name!r})")
-        checked = self._check_value(name, value)
-        self._headers[self._check_name(name)] = (name, checked)
-        if isinstance(checked, list):
-            self._multi = True
+        self._headers.set(name, value)
         return self
 
     def append_header(self, name: str, value: HeaderValue) -> ApiResponse:
         """Add *value* to header *name*, keeping the values set before (Node's ``appendHeader``)."""
         if self._headers_sent:
             raise self._sent_error(f"res.append_header({name!r})")
-        key = self._check_name(name)
-        new = self._check_value(name, value)
-        current = self._headers.get(key)
-        if current is not None:
-            old = current[1]
-            merged = (old if isinstance(old, list) else [old]) + (
-                new if isinstance(new, list) else [new]
-            )
-            self._headers[key] = (current[0], merged)
-            self._multi = True
-        else:
-            self._headers[key] = (name, new)
-            self._multi = self._multi or isinstance(new, list)
+        self._headers.append(name, value)
         return self
 
     def get_header(self, name: str) -> str | list[str] | None:
         """Header *name* (case-insensitive): a str, a list for repeated lines, or None."""
-        entry = self._headers.get(name.lower())
-        if entry is None:
-            return None
-        value = entry[1]
-        return list(value) if isinstance(value, list) else value
+        return self._headers.get(name)
 
     def get_headers(self) -> dict[str, str | list[str]]:
         """A copy of every header set, keyed by lower-case name."""
-        return {
-            key: list(value) if isinstance(value, list) else value
-            for key, (_, value) in self._headers.items()
-        }
+        return self._headers.as_dict()
 
     def get_header_names(self) -> list[str]:
         """The lower-case names of the headers set, in the order they were first set."""
-        return list(self._headers)
+        return self._headers.names()
 
     def has_header(self, name: str) -> bool:
         """Whether header *name* is set (case-insensitive)."""
-        return name.lower() in self._headers
+        return name in self._headers
 
     def remove_header(self, name: str) -> None:
         """Drop header *name* if set.
@@ -296,7 +245,7 @@ class ApiResponse:
                 f"Cannot remove headers after they are sent to the client: {name!r} in "
                 f"{self._method} {self._url}"
             )
-        self._headers.pop(name.lower(), None)
+        self._headers.remove(name)
 
     @property
     def headers_sent(self) -> bool:
@@ -407,7 +356,7 @@ class ApiResponse:
             return
         if self._status == 204 or self._status == 304:
             for name in ("content-type", "content-length", "transfer-encoding"):
-                self._headers.pop(name, None)
+                self._headers.remove(name)
             if self.exchange.dev_warnings and _js_truthy(body):
                 self.exchange.notice(NOTICE_BODY_IGNORED, _BODY_IGNORED.format(url=self._url))
             self.end()
@@ -437,9 +386,9 @@ class ApiResponse:
         if self._send_etag(etag):
             return
         if kind is not str and not isinstance(body, str):
-            self._headers["content-type"] = ("Content-Type", _JSON_TYPE)
+            self._headers.put("Content-Type", _JSON_TYPE)
         data = _to_bytes_utf8(text)
-        self._headers["content-length"] = ("Content-Length", str(len(data)))
+        self._headers.put("Content-Length", str(len(data)))
         self.end(data)
 
     def json(self, value: object) -> None:
@@ -452,7 +401,7 @@ class ApiResponse:
             raise self._ended_error("json")
         text = stringify(value)
         self._check_open("json")
-        self._headers["content-type"] = ("Content-Type", _JSON_TYPE)
+        self._headers.put("Content-Type", _JSON_TYPE)
         self.send(text)
 
     def redirect(self, status_or_url: int | str, url: str | None = None) -> ApiResponse:
@@ -525,14 +474,14 @@ class ApiResponse:
         if self._send_etag(hasher.etag()):
             return
         if "content-type" not in self._headers:
-            self._headers["content-type"] = ("Content-Type", "application/octet-stream")
-        self._headers["content-length"] = ("Content-Length", str(len(data)))
+            self._headers.put("Content-Type", "application/octet-stream")
+        self._headers.put("Content-Length", str(len(data)))
         self.end(data)
 
     def _send_etag(self, etag: str) -> bool:
         """Set ``ETag``; if the request's validators make it fresh, answer 304 and return True."""
         self._check_open("send")
-        self._headers["etag"] = ("ETag", etag)
+        self._headers.put("ETag", etag)
         raw = self.exchange.raw
         if_none_match = if_modified_since = cache_control = None
         for name, value in raw.headers:
@@ -559,7 +508,7 @@ class ApiResponse:
     def _pipe(self, source: t.Any) -> None:
         self._check_open("send")
         if "content-type" not in self._headers:
-            self._headers["content-type"] = ("Content-Type", "application/octet-stream")
+            self._headers.put("Content-Type", "application/octet-stream")
         try:
             read = getattr(source, "read", None)
             if callable(read):
@@ -583,16 +532,7 @@ class ApiResponse:
         status = self._status
         # Node: HEAD, 1xx, 204 and 304 never carry a body, nor an implicit Content-Length.
         has_body = self._method != "HEAD" and status != 204 and status != 304 and status >= 200
-        headers: list[tuple[str, str]]
-        if self._multi:
-            headers = []
-            for name, value in self._headers.values():
-                if isinstance(value, list):
-                    headers.extend((name, item) for item in value)
-                else:
-                    headers.append((name, value))
-        else:
-            headers = t.cast("list[tuple[str, str]]", list(self._headers.values()))
+        headers = self._headers.lines()
         if (
             content_length is not None
             and has_body
@@ -613,21 +553,6 @@ class ApiResponse:
             f"res.{method}() takes str or bytes, got {type(chunk).__name__} "
             f"({self._method} {self._url}); use res.json() or res.send() for other values"
         )
-
-    @staticmethod
-    def _check_name(name: str) -> str:
-        if not isinstance(name, str) or not _TOKEN.match(name):
-            raise ResponseStateError(
-                f"Header name must be a valid HTTP token [{name!r}]: letters, digits and "
-                "!#$%&'*+-.^_`|~ only"
-            )
-        return name.lower()
-
-    @staticmethod
-    def _check_value(name: str, value: object) -> str | list[str]:
-        if isinstance(value, (list, tuple)):
-            return [_header_text(name, item) for item in value]
-        return _header_text(name, value)
 
     def _check_open(self, method: str) -> None:
         if self._headers_sent:
