@@ -226,3 +226,98 @@ def test_config_error_keeps_the_facts() -> None:
 def test_matcher_from_config_rejects_non_dict() -> None:
     with pytest.raises(ConfigError, match=r"config must be a dict \(got \['/a'\]\)"):
         matcher_from_config(["/a"])
+
+
+# Expected values are path-to-regexp 6.3.0's (the version Next.js bundles), run in Node.
+@pytest.mark.parametrize(
+    ("source", "path", "expected"),
+    [
+        ("/a\\:b", "/a:b", True),
+        ("/a\\:b", "/a/b", False),
+        ("/a\\(x\\)", "/a(x)", True),
+        ("/a\\(x\\)", "/ax", False),
+        ("/:a-:b", "/x-y", True),
+        ("/:a-:b", "/x-y-z", True),
+        ("/:a-:b", "/x", False),
+        ("/:a-:b", "/-y", False),
+        ("/a-:b", "/a-x", True),
+        ("/a-:b", "/a-", False),
+        ("/a-:b", "/a-x/y", False),
+        ("/file.:ext", "/file.png", True),
+        ("/file.:ext", "/file.", False),
+        ("/file.:ext", "/file.a.b", False),
+        ("/a{-:b}?", "/a", True),
+        ("/a{-:b}?", "/a-x", True),
+        ("/a{-:b}?", "/a-", False),
+        ("/a{-:b(\\d+)}?", "/a", True),
+        ("/a{-:b(\\d+)}?", "/a-1", True),
+        ("/a{-:b(\\d+)}?", "/a-x", False),
+        ("/a{/b}?", "/a", True),
+        ("/a{/b}?", "/a/b", True),
+        ("/a{/b}?", "/a/c", False),
+        ("/a{/b}", "/a/b", True),
+        ("/a{/b}", "/a", False),
+        ("/:x@:y", "/u@h", True),
+        ("/:x@:y", "/u@", False),
+        ("/:x@:y", "/@h", False),
+    ],
+)
+def test_compile_matcher_path_to_regexp_v6_grammar(source: str, path: str, expected: bool) -> None:
+    assert compile_matcher(source).matches(path) is expected
+
+
+@pytest.mark.parametrize(
+    ("source", "message"),
+    [
+        ("/a/()", "Missing pattern at 3"),
+        ("/a}", "Unexpected CLOSE at 2, expected END"),
+        ("/a?", "Unexpected MODIFIER at 2, expected END"),
+        ("/a/:b}", "Unexpected CLOSE at 5, expected END"),
+    ],
+)
+def test_compile_matcher_path_to_regexp_v6_errors(source: str, message: str) -> None:
+    with pytest.raises(ConfigError) as info:
+        compile_matcher(source)
+    assert info.value.message == (
+        f"invalid middleware config: matcher: Invalid source '{source}': {message} (got {source!r})"
+    )
+
+
+def test_compile_matcher_regex_python_cannot_compile_is_a_config_error() -> None:
+    # JavaScript accepts a variable-width lookbehind; Python's re does not.
+    with pytest.raises(ConfigError) as info:
+        compile_matcher("/(a(?<=a+))")
+    assert "the regex does not compile in Python (look-behind requires fixed-width" in str(
+        info.value
+    )
+    assert info.value.hint == "use regex syntax JavaScript and Python share"
+
+
+def test_compile_matcher_condition_must_be_a_dict() -> None:
+    with pytest.raises(ConfigError) as info:
+        compile_matcher([{"source": "/a", "has": ["x-flag"]}])
+    assert info.value.key == "matcher[0].has[0]"
+    assert "a condition must be a dict (got 'x-flag')" in str(info.value)
+
+
+def test_matcher_has_host_uses_the_first_of_repeated_host_headers() -> None:
+    # Node keeps the first Host; other repeated headers are joined with ", ".
+    matcher = compile_matcher([{"source": "/p", "has": [{"type": "host", "value": "a.com"}]}])
+    assert matcher.matches("/p", [("host", "a.com"), ("Host", "b.com")])
+    assert not matcher.matches("/p", [("host", "b.com"), ("Host", "a.com")])
+
+
+def test_matcher_conditions_of_several_rules_read_the_request_once() -> None:
+    matcher = compile_matcher(
+        [
+            {"source": "/p", "has": [{"type": "header", "key": "x-a"}]},
+            {"source": "/:any", "has": [{"type": "cookie", "key": "b"}]},
+        ]
+    )
+    assert matcher.matches("/p", [("cookie", "a=1"), ("cookie", "b=2")])
+    assert not matcher.matches("/p", [("cookie", "a=1")])
+
+
+def test_middleware_matcher_repr_lists_sources() -> None:
+    matcher = compile_matcher(["/a", {"source": "/b/:p*"}])
+    assert repr(matcher) == "MiddlewareMatcher(['/a', '/b/:p*'])"

@@ -372,3 +372,70 @@ def test_middleware_runner_imports_once_and_runs() -> None:
     assert not runner.run(_exchange("/home"), BufferSink()).ran
     assert loader.imports == 1
     assert sink.status == 418
+
+
+def test_run_body_read_by_middleware_replays_in_chunks_for_the_route() -> None:
+    exchange = _exchange(method="POST", body=b"0123456789")
+    seen: list[bytes] = []
+    module = _module(lambda request: seen.append(request.body_sync()))
+    run_middleware_module(module, exchange, BufferSink(), body_limit=4)
+    assert seen == [b"0123"]
+    body = exchange.raw.body
+    assert body is not None
+    # The middleware saw 4 bytes plus the one that proved the body longer: 5 are replayed.
+    assert [body.read(3), body.read(3), body.read(3), body.read(3), body.read(3)] == [
+        b"012",
+        b"34",
+        b"567",
+        b"89",
+        b"",
+    ]
+
+
+def test_run_override_headers_listed_without_a_value_are_removed() -> None:
+    # resolve-routes.ts sets req.headers[key] = undefined for a listed key with no value.
+    exchange = _exchange(headers=[("authorization", "Bearer x"), ("x-keep", "1")])
+
+    def middleware(request: NextRequest) -> NextResponse:
+        response = NextResponse.next(request_headers={"x-keep": "2"})
+        response.headers.set("x-middleware-override-headers", "x-keep, authorization")
+        return response
+
+    outcome, _ = _run(middleware, exchange)
+    assert outcome.ran
+    assert not outcome.answered
+    assert exchange.raw.headers == [("x-keep", "2")]
+
+
+def test_run_short_circuit_drops_headers_nextjs_does_not_forward() -> None:
+    def middleware(request: NextRequest) -> Response:
+        headers = {"content-length": "99", "connection": "close", "x-empty": "", "x-keep": "1"}
+        return Response("denied", 403, headers)
+
+    outcome, sink = _run(middleware, _exchange())
+    assert outcome.answered
+    assert (sink.status, sink.body) == (403, b"denied")
+    assert sink.headers == [("content-type", "text/plain;charset=UTF-8"), ("x-keep", "1")]
+
+
+def test_outcome_wrap_streams_through_the_inner_sink() -> None:
+    exchange = _exchange()
+    outcome, _ = _run(lambda request: NextResponse.next(headers={"x-a": "mw"}), exchange)
+    _matched(exchange, "app")
+    inner = BufferSink()
+    sink = outcome.wrap(inner, exchange)
+    assert sink is not inner
+    assert not sink.started
+    assert not sink.disconnected
+    sink.start(200, "OK", [("content-type", "text/event-stream")])
+    assert sink.started
+    sink.write(b"data: 1\n\n")
+    sink.finish(b"data: 2\n\n")
+    assert inner.headers == [("x-a", "mw"), ("content-type", "text/event-stream")]
+    assert (inner.body, inner.finished) == (b"data: 1\n\ndata: 2\n\n", True)
+
+
+def test_middleware_runner_repr_names_the_file() -> None:
+    runner = MiddlewareRunner(t.cast("t.Any", None), Path("/project/proxy.py"))
+    assert repr(runner) == "<MiddlewareRunner proxy.py>"
+    assert runner.file == "proxy.py"
