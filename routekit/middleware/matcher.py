@@ -9,6 +9,7 @@ host. Without a matcher, every path runs middleware except Next.js internals und
 ``/_next/`` (``/_next/data/`` included).
 
 The matcher is pure: it sees a raw path, header lines and a query string, never HTTP objects.
+The path-to-regexp port it compiles sources with is :mod:`routekit.middleware._pathtoregexp`.
 """
 
 from __future__ import annotations
@@ -16,13 +17,13 @@ from __future__ import annotations
 import difflib
 import re
 import typing as t
-import warnings
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from urllib.parse import parse_qsl
 
 from ..errors import ConfigError
 from ..pages.cookies import parse_cookie_header
+from ._pathtoregexp import PathSyntaxError, compile_js, js_to_python, parse, tokens_to_regex
 
 __all__ = [
     "DEFAULT_MATCHER",
@@ -42,219 +43,6 @@ _SYNTAX_HINT = (
     "use path-to-regexp v6 syntax: '/about/:path*', '/api/:id', '/((?!api|_next).*)'; "
     "groups inside (...) must be non-capturing ((?:...), (?!...))"
 )
-_DELIMITER = "/#?"
-_PREFIXES = "./"
-
-
-class _PathSyntaxError(ValueError):
-    """path-to-regexp's own ``TypeError`` text, re-raised by the caller as a ConfigError."""
-
-
-# --- path-to-regexp v6.3.0 (the version Next.js bundles), ported to Python regex syntax ---
-
-
-@dataclass(slots=True)
-class _Token:
-    name: str | int
-    prefix: str
-    suffix: str
-    pattern: str
-    modifier: str
-
-
-def _lex(source: str) -> list[tuple[str, int, str]]:
-    tokens: list[tuple[str, int, str]] = []
-    i = 0
-    n = len(source)
-    while i < n:
-        char = source[i]
-        if char in "*+?":
-            tokens.append(("MODIFIER", i, char))
-            i += 1
-        elif char == "\\":
-            tokens.append(("ESCAPED_CHAR", i, source[i + 1 : i + 2]))
-            i += 2
-        elif char == "{":
-            tokens.append(("OPEN", i, char))
-            i += 1
-        elif char == "}":
-            tokens.append(("CLOSE", i, char))
-            i += 1
-        elif char == ":":
-            j = i + 1
-            while j < n and (source[j].isascii() and (source[j].isalnum() or source[j] == "_")):
-                j += 1
-            if j == i + 1:
-                raise _PathSyntaxError(f"Missing parameter name at {i}")
-            tokens.append(("NAME", i, source[i + 1 : j]))
-            i = j
-        elif char == "(":
-            i = _lex_group(source, i, tokens)
-        else:
-            tokens.append(("CHAR", i, char))
-            i += 1
-    tokens.append(("END", i, ""))
-    return tokens
-
-
-def _lex_group(source: str, start: int, tokens: list[tuple[str, int, str]]) -> int:
-    count = 1
-    pattern = ""
-    j = start + 1
-    if source[j : j + 1] == "?":
-        raise _PathSyntaxError(f'Pattern cannot start with "?" at {j}')
-    while j < len(source):
-        if source[j] == "\\":
-            pattern += source[j : j + 2]
-            j += 2
-            continue
-        if source[j] == ")":
-            count -= 1
-            if count == 0:
-                j += 1
-                break
-        elif source[j] == "(":
-            count += 1
-            if source[j + 1 : j + 2] != "?":
-                raise _PathSyntaxError(f"Capturing groups are not allowed at {j}")
-        pattern += source[j]
-        j += 1
-    if count:
-        raise _PathSyntaxError(f"Unbalanced pattern at {start}")
-    if not pattern:
-        raise _PathSyntaxError(f"Missing pattern at {start}")
-    tokens.append(("PATTERN", start, pattern))
-    return j
-
-
-def _escape(text: str) -> str:
-    return re.sub(r"([.+*?=^!:${}()\[\]|/\\])", r"\\\1", text)
-
-
-def _parse(source: str) -> list[str | _Token]:
-    tokens = _lex(source)
-    result: list[str | _Token] = []
-    key = 0
-    i = 0
-    path = ""
-
-    def take(kind: str) -> str | None:
-        nonlocal i
-        if i < len(tokens) and tokens[i][0] == kind:
-            i += 1
-            return tokens[i - 1][2]
-        return None
-
-    def text() -> str:
-        out = ""
-        while value := (take("CHAR") or take("ESCAPED_CHAR")):
-            out += value
-        return out
-
-    def safe_pattern(prefix: str) -> str:
-        prev = result[-1] if result else None
-        prev_text = prefix or (prev if isinstance(prev, str) else "")
-        if prev is not None and not prev_text:
-            name = prev.name if isinstance(prev, _Token) else prev
-            raise _PathSyntaxError(
-                f'Must have text between two parameters, missing text after "{name}"'
-            )
-        if not prev_text or any(d in prev_text for d in _DELIMITER):
-            return f"[^{_escape(_DELIMITER)}]+?"
-        return f"(?:(?!{_escape(prev_text)})[^{_escape(_DELIMITER)}])+?"
-
-    while i < len(tokens):
-        char = take("CHAR")
-        name = take("NAME")
-        pattern = take("PATTERN")
-        if name or pattern:
-            prefix = char or ""
-            if prefix not in _PREFIXES:
-                path += prefix
-                prefix = ""
-            if path:
-                result.append(path)
-                path = ""
-            token_name: str | int = name or key
-            if not name:
-                key += 1
-            result.append(
-                _Token(
-                    token_name, prefix, "", pattern or safe_pattern(prefix), take("MODIFIER") or ""
-                )
-            )
-            continue
-        value = char or take("ESCAPED_CHAR")
-        if value:
-            path += value
-            continue
-        if path:
-            result.append(path)
-            path = ""
-        if take("OPEN") is not None:
-            prefix = text()
-            name = take("NAME") or ""
-            pattern = take("PATTERN") or ""
-            suffix = text()
-            if take("CLOSE") is None:
-                kind, index, _ = tokens[i]
-                raise _PathSyntaxError(f"Unexpected {kind} at {index}, expected CLOSE")
-            group_name: str | int = name or (key if pattern else "")
-            if not name and pattern:
-                key += 1
-            result.append(
-                _Token(
-                    group_name,
-                    prefix,
-                    suffix,
-                    safe_pattern(prefix) if name and not pattern else pattern,
-                    take("MODIFIER") or "",
-                )
-            )
-            continue
-        if take("END") is None:
-            kind, index, _ = tokens[i]
-            raise _PathSyntaxError(f"Unexpected {kind} at {index}, expected END")
-    return result
-
-
-def _tokens_to_regex(tokens: list[str | _Token]) -> str:
-    route = "^"
-    for token in tokens:
-        if isinstance(token, str):
-            route += _escape(token)
-            continue
-        prefix, suffix = _escape(token.prefix), _escape(token.suffix)
-        pattern = _js_to_python(token.pattern)
-        if not token.pattern:
-            route += f"(?:{prefix}{suffix}){token.modifier}"
-        elif prefix or suffix:
-            if token.modifier in ("+", "*"):
-                mod = "?" if token.modifier == "*" else ""
-                route += (
-                    f"(?:{prefix}((?:{pattern})(?:{suffix}{prefix}(?:{pattern}))*){suffix}){mod}"
-                )
-            else:
-                route += f"(?:{prefix}({pattern}){suffix}){token.modifier}"
-        elif token.modifier in ("+", "*"):
-            raise _PathSyntaxError(f'Can not repeat "{token.name}" without a prefix and suffix')
-        else:
-            route += f"({pattern}){token.modifier}"
-    # Non-strict, end-anchored: one optional trailing delimiter. \Z is JS's `$` (Python's `$`
-    # also matches before a final newline).
-    return route + f"[{_escape(_DELIMITER)}]?\\Z"
-
-
-def _js_to_python(pattern: str) -> str:
-    # JavaScript spells named groups (?<name>...); Python wants (?P<name>...).
-    return re.sub(r"\(\?<(?=[A-Za-z_])", "(?P<", pattern)
-
-
-def _compile(regex: str) -> re.Pattern[str]:
-    # Python warns about set syntax it may adopt later ("[[", "--"); JavaScript has none of it.
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", FutureWarning)
-        return re.compile(regex, re.ASCII)
 
 
 def source_to_regex(source: str) -> str:
@@ -266,12 +54,12 @@ def source_to_regex(source: str) -> str:
     path-to-regexp's message for a malformed source.
     """
     # Validate the source as written first, so error positions point into it (as Next.js).
-    _tokens_to_regex(_parse(source))
+    tokens_to_regex(parse(source))
     if source == "/":
         wrapped = "/:nextData(_next/data/[^/]{1,})?/(/?index|/?index\\.json)?"
     else:
         wrapped = f"/:nextData(_next/data/[^/]{{1,}})?{source}{{(\\.json)}}?"
-    return _tokens_to_regex(_parse(wrapped))
+    return tokens_to_regex(parse(wrapped))
 
 
 # --- has / missing ---
@@ -418,8 +206,8 @@ def _compile_source(source: object) -> re.Pattern[str]:
     if not source.startswith("/"):
         raise _Invalid("source must start with /", source, f"write {'/' + source!r}")
     try:
-        return _compile(source_to_regex(source))
-    except _PathSyntaxError as exc:
+        return compile_js(source_to_regex(source))
+    except PathSyntaxError as exc:
         raise _Invalid(f"Invalid source '{source}': {exc}", source, _SYNTAX_HINT) from None
     except re.error as exc:
         message = f"Invalid source '{source}': the regex does not compile in Python ({exc})"
@@ -460,7 +248,7 @@ def _compile_condition(item: object) -> HasCondition:
     regex = None
     if value is not None:
         try:
-            regex = _compile(f"^{_js_to_python(value)}\\Z")
+            regex = compile_js(f"^{js_to_python(value)}\\Z")
         except re.error as exc:
             raise _Invalid(f"value is not a valid regex ({exc})", value, "fix the regex") from None
     return HasCondition(t.cast("HasType", kind), key, value, regex)
