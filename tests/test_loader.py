@@ -3,6 +3,7 @@ from __future__ import annotations
 import importlib
 import logging
 import os
+import shutil
 import sys
 import textwrap
 import threading
@@ -588,3 +589,163 @@ def test_load_handler_outside_route_folders(tmp_path: Path) -> None:
 def test_load_handler_missing_file(tmp_path: Path) -> None:
     with pytest.raises(FileNotFoundError):
         load_handler(tmp_path / "pages/api/nope.py")
+
+
+def test_loader_repr_shows_root_and_import_count(tmp_path: Path) -> None:
+    _tree(tmp_path, {"pages/api/hello.py": HANDLER})
+    loader = Loader(tmp_path)
+    assert repr(loader) == f"<routekit.Loader {str(tmp_path.resolve())!r} imported=0>"
+    loader.load(_route(tmp_path, "pages/api/hello.py"))
+    assert repr(loader).endswith(" imported=1>")
+
+
+def test_import_file_racing_threads_import_once(
+    tmp_path: Path, isolated_imports: types.ModuleType
+) -> None:
+    _tree(tmp_path, {"middleware.py": "import time\ntime.sleep(0.05)\n" + PROBED})
+    (tmp_path / "pages").mkdir()
+    loader = Loader(tmp_path)
+    barrier = threading.Barrier(8)
+    modules: list[types.ModuleType] = []
+
+    def hit() -> None:
+        barrier.wait()
+        modules.append(loader.import_file(tmp_path / "middleware.py"))
+
+    threads = [threading.Thread(target=hit) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len({id(module) for module in modules}) == 1
+    assert len(modules) == 8
+    assert isolated_imports.runs == ["middleware"]
+
+
+def test_load_failing_module_that_removed_itself_reports_its_own_error(tmp_path: Path) -> None:
+    source = "import sys\ndel sys.modules[__name__]\nraise LookupError('gone')\n"
+    _tree(tmp_path, {"pages/api/gone.py": source})
+    with pytest.raises(RouteImportError) as info:
+        Loader(tmp_path).load(_route(tmp_path, "pages/api/gone.py"))
+    assert str(info.value) == "pages/api/gone.py failed to import: LookupError: gone"
+    assert "pages.api.gone" not in sys.modules
+
+
+def test_load_system_exit_during_import_is_not_wrapped(tmp_path: Path) -> None:
+    _tree(tmp_path, {"pages/api/quit.py": "raise SystemExit(3)\n"})
+    with pytest.raises(SystemExit) as info:
+        Loader(tmp_path).load(_route(tmp_path, "pages/api/quit.py"))
+    assert info.value.code == 3
+    assert "pages.api.quit" not in sys.modules
+
+
+def test_load_synthetic_name_when_the_dotted_module_is_another_file(tmp_path: Path) -> None:
+    _tree(tmp_path, {"pages/api/hello.py": HANDLER})
+    other = types.ModuleType("pages.api.hello")
+    other.__file__ = str(tmp_path / "elsewhere" / "hello.py")
+    sys.modules["pages.api.hello"] = other
+    module = Loader(tmp_path).load(_route(tmp_path, "pages/api/hello.py")).module
+    assert module.__name__.startswith("routekit.routes.")
+    assert sys.modules["pages.api.hello"] is other
+
+
+def test_load_failing_parent_package_is_a_route_import_error(tmp_path: Path) -> None:
+    _tree(
+        tmp_path,
+        {"pages/__init__.py": "raise ImportError('no db')\n", "pages/api/hello.py": HANDLER},
+    )
+    with pytest.raises(RouteImportError) as info:
+        Loader(tmp_path).load(_route(tmp_path, "pages/api/hello.py"))
+    assert info.value.file == "pages/__init__.py"
+    assert str(info.value) == "pages/__init__.py failed to import: ImportError: no db"
+
+
+def test_invalidate_a_file_outside_the_root_changes_nothing(
+    tmp_path: Path, isolated_imports: types.ModuleType
+) -> None:
+    root = _tree(tmp_path / "root", {"pages/api/hello.py": PROBED})
+    route = _route(root, "pages/api/hello.py")
+    loader = Loader(root)
+    first = loader.load(route)
+    loader.invalidate(tmp_path / "elsewhere.py")
+    assert loader.load(route) is first
+    assert isolated_imports.runs == ["pages.api.hello"]
+
+
+class _UnlistablePath:
+    def __iter__(self) -> t.Iterator[str]:
+        raise RuntimeError("a custom importer's __path__")
+
+
+def test_load_two_roots_leave_foreign_modules_without_a_location_alone(tmp_path: Path) -> None:
+    root_a = _project(tmp_path / "a", "a")
+    root_b = _project(tmp_path / "b", "b")
+    Loader(root_a).load(_route(root_a, "pages/api/value.py"))
+    # Modules named like b's `lib` folder that no root owns: a bare module and a custom one.
+    bare = types.ModuleType("lib.bare")
+    custom = types.ModuleType("lib.custom")
+    custom.__path__ = _UnlistablePath()  # type: ignore[attr-defined]
+    sys.modules["lib.bare"] = bare
+    sys.modules["lib.custom"] = custom
+    Loader(root_b).load(_route(root_b, "pages/api/value.py"))
+    assert sys.modules["lib.bare"] is bare
+    assert sys.modules["lib.custom"] is custom
+    assert sys.modules["lib.data"].VALUE == "b"
+
+
+def test_activate_a_root_that_vanished_still_puts_it_first(tmp_path: Path) -> None:
+    root_a = _project(tmp_path / "a", "a")
+    loader_a = Loader(root_a)
+    Loader(_project(tmp_path / "b", "b"))
+    loader_a.load(_route(root_a, "pages/api/value.py"))
+    shutil.rmtree(root_a)
+    loader_a.activate()
+    assert sys.path[0] == str(root_a.resolve())
+
+
+def test_load_handler_without_a_signature_is_accepted(tmp_path: Path) -> None:
+    source = """\
+    class _Handler:
+        __signature__ = "not a signature"  # inspect.signature raises TypeError
+
+        def __call__(self, req, res):
+            return "called"
+
+    handler = _Handler()
+    """
+    _tree(tmp_path, {"pages/api/odd.py": source})
+    loaded = Loader(tmp_path).load(_route(tmp_path, "pages/api/odd.py"))
+    assert loaded.handler is not None
+    assert loaded.handler(None, None) == "called"
+
+
+@pytest.mark.parametrize(
+    ("source", "hint"),
+    [
+        (
+            HANDLER,
+            "handler(req, res) is the pages router's convention; an app route defines "
+            "GET(request), POST(request)...",
+        ),
+        ("X = 1\n", "define e.g. def GET(request): ... returning a Response."),
+    ],
+)
+def test_check_app_route_without_methods_hints(tmp_path: Path, source: str, hint: str) -> None:
+    _tree(tmp_path, {"app/x/route.py": source})
+    [problem] = Loader(tmp_path).check([_route(tmp_path, "app/x/route.py")])
+    assert isinstance(problem, ModuleDefinitionError)
+    assert str(problem) == (
+        "app/x/route.py: exports no HTTP method, so every request is answered 405 Method "
+        f"Not Allowed\n  fix: {hint}"
+    )
+
+
+def test_load_handler_skips_known_roots_that_do_not_hold_the_file(tmp_path: Path) -> None:
+    _tree(tmp_path, {"site/pages/api/hello.py": HANDLER, "site/helpers.py": ""})
+    get_loader(tmp_path / "other")
+    get_loader(tmp_path / "site")
+    module = load_handler(tmp_path / "site/pages/api/hello.py")
+    assert module.__name__ == "pages.api.hello"
+    # A file at a known root is a route only when it is the middleware.
+    with pytest.raises(RouteDefinitionError, match="is not inside a pages/, app/ or api/ folder"):
+        load_handler(tmp_path / "site/helpers.py")
