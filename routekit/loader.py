@@ -11,12 +11,12 @@ The project root goes on ``sys.path`` so route files can ``from lib.data import 
 When a process serves several roots (the test suites of several example projects), the
 root whose route imports takes over the top-level names its folder has: the other roots'
 modules of those names are set aside (and put back when their root imports again), so two
-``lib/`` folders never see each other's modules.
+``lib/`` folders never see each other's modules. That ``sys.modules``/``sys.path``
+bookkeeping is in :mod:`routekit._modules`; the registries it works on are kept here.
 """
 
 from __future__ import annotations
 
-import contextlib
 import difflib
 import errno
 import hashlib
@@ -24,7 +24,6 @@ import importlib
 import importlib.machinery
 import importlib.util
 import inspect
-import keyword
 import logging
 import os
 import sys
@@ -35,12 +34,22 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ._config_parse import parse_app_config, parse_pages_config
+from ._modules import (
+    activate,
+    ensure_package,
+    escape_part,
+    identifier_name,
+    isolated,
+    same_file,
+    unregister,
+)
 from .errors import ModuleDefinitionError, RouteDefinitionError, RouteImportError
 from .web.dispatch import HTTP_METHODS, app_route_export_problems, app_route_methods
 
 if t.TYPE_CHECKING:
-    from collections.abc import Iterable, Iterator
+    from collections.abc import Iterable
 
+    from ._modules import Stashes
     from .config import AppRouteConfig, PagesConfig
     from .routing.route import Route
     from .settings import Settings
@@ -63,7 +72,7 @@ _lock = threading.RLock()
 _loaders: dict[Path, Loader] = {}
 _roots: set[str] = set()
 #: Per root, its top-level helper modules set aside while another root owns the names.
-_stashes: dict[str, dict[str, types.ModuleType]] = {}
+_stashes: Stashes = {}
 
 
 @dataclass(frozen=True, slots=True)
@@ -186,10 +195,10 @@ class Loader:
                 entry = self._imported.pop(path, None)
                 name = entry.name if entry is not None else self._name_of(path)
                 module = sys.modules.get(name) if name else None
-                if name and module is not None and _same_file(module, path):
-                    _unregister(name, module)
+                if name and module is not None and same_file(module, path):
+                    unregister(name, module)
                 stash = _stashes.get(self._root, {})
-                if name in stash and _same_file(stash[name], path):
+                if name in stash and same_file(stash[name], path):
                     del stash[name]
                 self._fresh.add(path)
 
@@ -233,10 +242,10 @@ class Loader:
                 hint="pass a file under the root, or use the loader of its own root.",
             ) from None
         mtime_ns = os.stat(path).st_mtime_ns
-        with self._isolated():
+        with isolated(self._root, _roots, _stashes, _lock):
             name = self._dotted(path, relfile) or self._synthetic(relfile)
             existing = sys.modules.get(name)
-            if existing is not None and _same_file(existing, path):
+            if existing is not None and same_file(existing, path):
                 return _Imported(existing, name, mtime_ns)
             module = self._exec(name, path, relfile)
         return _Imported(module, name, mtime_ns)
@@ -268,54 +277,28 @@ class Loader:
 
     def _dotted(self, path: Path, relfile: str) -> str | None:
         """``pages.api.hello`` for ``pages/api/hello.py``, parents made importable; or ``None``."""
-        name = _identifier_name(relfile)
+        name = identifier_name(relfile)
         if name is None:
             return None
         parts = name.split(".")
         for depth in range(1, len(parts)):
-            if not self._ensure_package(
-                ".".join(parts[:depth]), self.root.joinpath(*parts[:depth])
-            ):
+            package, folder = ".".join(parts[:depth]), self.root.joinpath(*parts[:depth])
+            if not ensure_package(package, folder, self.root, _lock):
                 return None  # the name is taken by something else: a synthetic name it is
         existing = sys.modules.get(name)
-        if existing is not None and not _same_file(existing, path):
+        if existing is not None and not same_file(existing, path):
             return None
         return name
-
-    def _ensure_package(self, name: str, folder: Path) -> bool:
-        with _lock:
-            module = sys.modules.get(name)
-            if module is not None:
-                return _has_folder(module, folder)
-            if not (folder / "__init__.py").is_file():
-                if folder.with_name(folder.name + ".py").is_file():
-                    return False  # `app.py` beside `app/`: Python imports the module, so do we
-                # A namespace-like parent of our own: a normal import could pick another
-                # `pages` package that sits earlier on sys.path.
-                spec = importlib.machinery.ModuleSpec(name, None, is_package=True)
-                spec.submodule_search_locations = [str(folder)]
-                module = importlib.util.module_from_spec(spec)
-                sys.modules[name] = module
-                parent, _, leaf = name.rpartition(".")
-                if parent:
-                    setattr(sys.modules[parent], leaf, module)
-                return True
-        try:
-            module = importlib.import_module(name)
-        except Exception as exc:
-            relfile = (folder / "__init__.py").relative_to(self.root).as_posix()
-            raise RouteImportError(relfile, exc) from exc
-        return _has_folder(module, folder)
 
     def _name_of(self, path: Path) -> str | None:
         """The dotted name a file not imported by this loader would have (no side effects)."""
         if not path.is_relative_to(self.root):
             return None
-        return _identifier_name(path.relative_to(self.root).as_posix())
+        return identifier_name(path.relative_to(self.root).as_posix())
 
     def _synthetic(self, relfile: str) -> str:
         parts = relfile.removesuffix(".py").split("/")
-        return f"routekit.routes.{self._hash}." + ".".join(_escape(part) for part in parts)
+        return f"routekit.routes.{self._hash}." + ".".join(escape_part(part) for part in parts)
 
     def activate(self) -> None:
         """Make this root's helper packages the ones ``import lib`` finds from now on.
@@ -325,120 +308,7 @@ class Loader:
         their root imports again. Importing a route file activates its root.
         """
         with _lock:
-            _activate(self._root)
-
-    @contextlib.contextmanager
-    def _isolated(self) -> Iterator[None]:
-        """Make this root's modules the ones ``import`` finds while a route file imports."""
-        with _lock:
-            if self._root not in sys.path:
-                sys.path.insert(0, self._root)
-            alone = len(_roots) == 1
-        if alone:
-            # One root (the usual case): plain Python semantics, no lock held while importing.
-            yield
-            return
-        # Several roots share sys.modules: serialise their imports.
-        with _lock:
-            _activate(self._root)
-            saved = list(sys.path)
-            # Another root's regular `lib` package would beat this root's namespace `lib/`.
-            sys.path[:] = [p for p in saved if p == self._root or p not in _roots]
-            try:
-                yield
-            finally:
-                sys.path[:] = saved + [p for p in sys.path if p not in saved]
-
-
-# -- module bookkeeping (callers hold _lock) ---------------------------------------------------
-
-
-def _same_file(module: types.ModuleType, path: Path) -> bool:
-    file = getattr(module, "__file__", None)
-    return isinstance(file, str) and os.path.realpath(file) == str(path)
-
-
-def _has_folder(module: types.ModuleType, folder: Path) -> bool:
-    paths = getattr(module, "__path__", None)
-    if paths is None:
-        return False
-    target = os.path.realpath(folder)
-    return any(isinstance(p, str) and os.path.realpath(p) == target for p in list(paths))
-
-
-def _unregister(name: str, module: types.ModuleType) -> None:
-    del sys.modules[name]
-    parent, _, leaf = name.rpartition(".")
-    parent_module = sys.modules.get(parent)
-    if parent_module is not None and getattr(parent_module, leaf, None) is module:
-        delattr(parent_module, leaf)
-
-
-def _identifier_name(relfile: str) -> str | None:
-    parts = relfile.removesuffix(".py").split("/")
-    if all(part.isidentifier() and not keyword.iskeyword(part) for part in parts):
-        return ".".join(parts)
-    return None
-
-
-def _escape(part: str) -> str:
-    # Reversible, so `send-email` and `send_email` never share a module name.
-    return "".join(
-        ch if ch.isascii() and ch.isalnum() else "__" if ch == "_" else f"_{ord(ch):x}_"
-        for ch in part
-    )
-
-
-def _locations(module: object) -> list[str]:
-    file = getattr(module, "__file__", None)
-    if isinstance(file, str):
-        return [file]
-    paths = getattr(module, "__path__", None)
-    if paths is None:
-        return []
-    try:
-        return [p for p in list(paths) if isinstance(p, str)]
-    except Exception:  # a foreign __path__ that cannot be listed
-        return []
-
-
-def _owners(name: str, module: object) -> set[str]:
-    """The registered roots *module* is a top-level helper of (``<root>/lib/data.py``)."""
-    top = name.partition(".")[0]
-    owners: set[str] = set()
-    for location in _locations(module):
-        for root in _roots:
-            base = os.path.join(root, top)
-            if location == base or location.startswith((base + os.sep, base + ".")):
-                owners.add(root)
-    return owners
-
-
-def _activate(root: str) -> None:
-    """Set aside other roots' modules whose top-level name *root* also has; restore its own.
-
-    *root* then owns the names (the last root that imported wins, which is what a test
-    session running one project's tests after another's needs).
-    """
-    if sys.path[:1] != [root]:
-        with contextlib.suppress(ValueError):
-            sys.path.remove(root)
-        sys.path.insert(0, root)
-    try:
-        entries = set(os.listdir(root))
-    except OSError:
-        entries = set()
-    for name, module in list(sys.modules.items()):
-        top = name.partition(".")[0]
-        if top not in entries and f"{top}.py" not in entries:
-            continue
-        owners = _owners(name, module)
-        if owners and root not in owners:
-            del sys.modules[name]
-            for owner in owners:
-                _stashes.setdefault(owner, {})[name] = module
-    for name, module in _stashes.pop(root, {}).items():
-        sys.modules.setdefault(name, module)
+            activate(self._root, _roots, _stashes)
 
 
 # -- validation --------------------------------------------------------------------------------
