@@ -110,15 +110,16 @@ SITE: dict[str, str] = {
         import time
 
         def handler(req, res):
-            time.sleep(0.3)
-            res.send("late")
+            while not res.closed:  # no head until the test gives up and closes
+                time.sleep(0.01)
     """,
     "pages/api/pause.py": """
         import time
 
         def handler(req, res):
             res.write("a")
-            time.sleep(0.3)
+            while not res.closed:  # the next chunk comes once the test closes
+                time.sleep(0.01)
             res.end("b")
     """,
     "pages/api/fail_mid.py": """
@@ -128,12 +129,12 @@ SITE: dict[str, str] = {
     """,
     "pages/api/exit.py": """
         import sys
-        import time
 
         def handler(req, res):
             if "after_head" in req.query:
-                res.write("a")
-                time.sleep(0.1)  # the test has the head before the exit
+                # More chunks than the stream queue holds: the exit waits for the reader.
+                for _ in range(300):
+                    res.write("a")
             sys.exit(3)
     """,
     "pages/api/loop_id.py": """
