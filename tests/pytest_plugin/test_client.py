@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import sys
 import threading
 import typing as t
 from typing import TYPE_CHECKING
@@ -291,6 +292,7 @@ def test_client_follow_redirects_default_comes_from_the_client(app: App) -> None
     assert res.request.headers["cookie"] == "sid=abc"
 
 
+@pytest.mark.skipif(sys.version_info < (3, 11), reason="exception notes are Python 3.11+")
 def test_client_handler_error_note_names_the_route_once(web_client: Client) -> None:
     note = (
         "routekit: raised while answering GET /api/shared_error (pages/api/shared_error.py); "
@@ -299,7 +301,7 @@ def test_client_handler_error_note_names_the_route_once(web_client: Client) -> N
     for _ in range(2):  # the handler raises the same object again: one note, not two
         with pytest.raises(LookupError) as info:
             web_client.get("/api/shared_error")
-        assert info.value.__notes__ == [note]
+        assert getattr(info.value, "__notes__", None) == [note]
 
 
 def test_client_raise_errors_default_comes_from_the_client(app: App) -> None:

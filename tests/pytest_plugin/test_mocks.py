@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import io
+import typing as t
 
 import pytest
 
@@ -100,7 +101,7 @@ def test_create_mocks_files_are_multipart() -> None:
         files={"avatar": ("me.png", b"\x89PNG", "image/png"), "notes": io.BytesIO(b"n")},
         config={"api": {"bodyParser": False}},
     )
-    ctype = req.headers["content-type"]
+    ctype = str(req.headers["content-type"])
     raw = req.stream.read()
     assert ctype.startswith("multipart/form-data; boundary=")
     assert b'name="avatar"; filename="me.png"' in raw
@@ -122,14 +123,16 @@ def test_create_mocks_files_are_multipart() -> None:
         ({"auth": "t", "headers": {"authorization": "x"}}, "got auth= and an Authorization"),
     ],
 )
-def test_create_mocks_contradictions_raise_type_error(kwargs: dict, message: str) -> None:
+def test_create_mocks_contradictions_raise_type_error(
+    kwargs: dict[str, t.Any], message: str
+) -> None:
     with pytest.raises(TypeError, match=r"^create_mocks\(\) " + message):
         create_mocks(**kwargs)
 
 
 def test_create_mocks_form_with_files_is_allowed() -> None:
     req, _ = create_mocks(method="POST", form={"a": "1"}, files={"f": b"x"})
-    assert req.headers["content-type"].startswith("multipart/form-data")
+    assert str(req.headers["content-type"]).startswith("multipart/form-data")
 
 
 def test_create_request_and_create_response_link_up() -> None:

@@ -99,7 +99,7 @@ def test_response_stream_head_timeout_names_the_fix(web_client: Client) -> None:
 
 def test_response_stream_timeout_defaults_to_the_clients(app: App) -> None:
     client = Client(app, stream_timeout=0.05)
-    with pytest.raises(TimeoutError, match="within 0.05 s"):
+    with pytest.raises(TimeoutError, match=r"within 0\.05 s"):
         client.get("/api/slow_head", stream=True)
     _join_stream_threads("/api/slow_head")
 

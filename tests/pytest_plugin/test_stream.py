@@ -30,7 +30,7 @@ def test_queue_sink_write_after_close_raises_connection_error() -> None:
     assert sink.disconnected
     assert sink.queue.empty()  # what was still queued is dropped
     for data in (b"x", b""):
-        with pytest.raises(ConnectionError, match="^the test client closed the stream$"):
+        with pytest.raises(ConnectionError, match=r"^the test client closed the stream$"):
             sink.write(data)
 
 
