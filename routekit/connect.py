@@ -98,8 +98,10 @@ def _vary(res: t.Any, field: str) -> None:
         res.set_header("Vary", field)
         return
     values = [v.strip() for v in str(current).split(",") if v.strip()]
-    # cors only adds plain field names, so vary's handling of a `*` field is not needed.
-    if "*" not in values and field.lower() not in (v.lower() for v in values):
+    if "*" in values:
+        if current != "*":
+            res.set_header("Vary", "*")
+    elif field.lower() not in (v.lower() for v in values):
         res.set_header("Vary", f"{current}, {field}")
 
 
