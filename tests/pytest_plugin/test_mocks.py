@@ -8,6 +8,7 @@ import typing as t
 
 import pytest
 
+from routekit.config import PagesConfig
 from routekit.errors import RequestError
 from routekit.pages.request import ApiRequest
 from routekit.pages.response import ApiResponse
@@ -160,7 +161,9 @@ def test_mock_response_accessors_after_json() -> None:
 def test_mock_response_headers_before_end_are_the_pending_ones() -> None:
     _, res = create_mocks()
     res.set_header("X-A", ["1", "2"])
+    res.set_header("X-Count", 5)
     assert res.headers.getlist("x-a") == ["1", "2"]
+    assert res.headers["x-count"] == "5"
     assert not res.is_ended()
 
 
@@ -257,3 +260,12 @@ def test_mock_response_warnings_record_exchange_notices() -> None:
     assert res.warnings[0].message.startswith(
         "A body was attempted to be set with a 204 statusCode for /api/x"
     )
+
+
+def test_create_mocks_takes_a_pages_config_as_is() -> None:
+    config = PagesConfig(body_parser=False, response_limit=None)
+    req, res = create_mocks(method="POST", data=b"raw bytes", config=config)
+    assert req.body is None
+    assert req.stream.read() == b"raw bytes"
+    res.end(b"x" * 5_000_000)  # no response limit: no warning
+    assert res.warnings == []

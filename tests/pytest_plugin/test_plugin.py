@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
 pytest_plugins = ["pytester"]
@@ -270,3 +272,88 @@ def test_plugin_docs_unit_example_runs(pytester: pytest.Pytester) -> None:
         """
     )
     pytester.runpytest_subprocess().assert_outcomes(passed=2)
+
+
+def test_plugin_closest_marker_wins_and_env_none_unsets(
+    project: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ROUTEKIT_PLUGIN_TEST_GONE", "set outside")
+    project.makepyfile(
+        """
+        import os
+        import pytest
+
+        pytestmark = pytest.mark.routekit(
+            env={"TIER": "module", "ROUTEKIT_PLUGIN_TEST_GONE": None, "KEPT": "module"}
+        )
+
+        @pytest.mark.routekit("site", env={"TIER": "class"})
+        class TestMarked:
+            def test_env(self, client):
+                assert (os.environ["TIER"], os.environ["KEPT"]) == ("class", "module")
+                assert "ROUTEKIT_PLUGIN_TEST_GONE" not in os.environ
+                assert client.get("/api/hello").status_code == 200
+
+            def test_same_root_again(self, routekit_app):
+                assert routekit_app.root.name == "site"
+
+        def test_after():  # no routekit fixture: the marker's env is not applied
+            assert os.environ["ROUTEKIT_PLUGIN_TEST_GONE"] == "set outside"
+            assert "TIER" not in os.environ
+        """
+    )
+    project.runpytest("-p", "no:randomly").assert_outcomes(passed=3)
+    assert os.environ["ROUTEKIT_PLUGIN_TEST_GONE"] == "set outside"
+
+
+def test_plugin_bad_marker_root_is_a_usage_error(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        """
+        import pytest
+
+        @pytest.mark.routekit(root="nowhere")
+        def test_one(client):
+            pass
+        """
+    )
+    result = pytester.runpytest()
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(["ERROR: routekit: the project at */nowhere cannot be served:"])
+
+
+def test_plugin_marker_env_without_any_root_serves_create_mocks(
+    pytester: pytest.Pytester,
+) -> None:
+    pytester.makepyfile(
+        """
+        import os
+        import pytest
+
+        @pytest.mark.routekit(env={"FLAG": "on"})
+        def test_unit(create_mocks):
+            req, res = create_mocks(method="PUT")
+            assert (req.method, os.environ["FLAG"]) == ("PUT", "on")
+
+        @pytest.mark.routekit(env={"FLAG": "on"})
+        def test_needs_app(client):
+            pass
+        """
+    )
+    result = pytester.runpytest()
+    result.assert_outcomes(passed=1, errors=1)
+    result.stdout.fnmatch_lines(["*routekit: no project root configured.*"])
+
+
+def test_plugin_rootdir_holding_pages_is_the_default_root(pytester: pytest.Pytester) -> None:
+    pytester.makeini("[pytest]\n")
+    api = pytester.path / "pages" / "api"
+    api.mkdir(parents=True)
+    (api / "ping.py").write_text("def handler(req, res):\n    res.send('pong')\n")
+    pytester.makepyfile(
+        """
+        def test_ping(client, routekit_app):
+            assert routekit_app.root == routekit_app.root.resolve()
+            assert client.get("/api/ping").text == "pong"
+        """
+    )
+    pytester.runpytest().assert_outcomes(passed=1)

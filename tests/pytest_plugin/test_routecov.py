@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import pytest
+
+from routekit_pytest.routecov import RouteCoveragePlugin
 
 pytest_plugins = ["pytester"]
 
@@ -86,3 +90,46 @@ def test_routecov_aggregates_xdist_workers(project: pytest.Pytester) -> None:
     result.assert_outcomes(passed=2)
     assert result.ret == pytest.ExitCode.OK
     result.stdout.fnmatch_lines(["routekit route coverage: 2/4 route handlers dispatched (50.00%)"])
+
+
+def test_routecov_app_route_that_does_not_import_is_one_unit(
+    project: pytest.Pytester,
+) -> None:
+    broken = project.path / "site" / "app" / "broken" / "route.py"
+    broken.parent.mkdir(parents=True)
+    broken.write_text("import no_such_module_for_routecov\n")
+    result = project.runpytest("--routekit-cov")
+    result.assert_outcomes(passed=2)
+    result.stdout.fnmatch_lines(
+        [
+            "  app/broken/route.py      [*]        MISSED",
+            "routekit route coverage: 2/5 route handlers dispatched (40.00%)",
+        ]
+    )
+
+
+def test_routecov_without_client_requests_says_so(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile("def test_plain():\n    pass\n")
+    result = pytester.runpytest("--routekit-cov")
+    result.assert_outcomes(passed=1)
+    result.stdout.fnmatch_lines(
+        [
+            "*- routekit route coverage -*",
+            "no routes: no test sent a request through the client fixture",
+            "routekit route coverage: 0/0 route handlers dispatched (100.00%)",
+        ]
+    )
+
+
+def test_routecov_controller_merges_worker_output(pytester: pytest.Pytester) -> None:
+    config = pytester.parseconfigure("--routekit-cov")
+    plugin = config.pluginmanager.get_plugin("routekit-routecov")
+    assert isinstance(plugin, RouteCoveragePlugin)
+    crashed = SimpleNamespace()  # a worker that died sends no workeroutput
+    plugin.pytest_testnodedown(crashed, error="worker crashed")
+    plugin.pytest_testnodedown(SimpleNamespace(workeroutput={"other": 1}), error=None)
+    assert (plugin.data.roots, plugin.data.hits) == (set(), set())
+    wire = {"roots": ["/r"], "hits": [["/r", "pages/api/a.py", "GET"]]}
+    plugin.pytest_testnodedown(SimpleNamespace(workeroutput={"routekit_routecov": wire}), None)
+    assert (plugin.data.roots, plugin.data.hits) == ({"/r"}, {("/r", "pages/api/a.py", "GET")})
+    assert plugin.data.to_wire() == wire
