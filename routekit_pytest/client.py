@@ -278,7 +278,8 @@ class Client:
                 f"{raw.method} {raw.url} sent no status line within {wait} s; pass timeout=... "
                 "to wait longer."
             )
-        if "error" in state.box:
+        if "error" in state.box and not sink.started:
+            # Only when no head came: once it did, the error follows the chunks (at the end).
             raise state.box["error"]
         return response
 

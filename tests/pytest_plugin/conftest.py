@@ -132,16 +132,17 @@ SITE: dict[str, str] = {
 
         def handler(req, res):
             if "after_head" in req.query:
-                # More chunks than the stream queue holds: the exit waits for the reader.
-                for _ in range(300):
-                    res.write("a")
+                res.write("a")  # the head is out: the exit must come after this chunk
             sys.exit(3)
     """,
     "pages/api/loop_id.py": """
         import asyncio
 
+        SEEN = []  # keeps each loop alive, so no two loops share an id()
+
         async def handler(req, res):
-            res.json({"loop": id(asyncio.get_running_loop())})
+            SEEN.append(asyncio.get_running_loop())
+            res.json({"loop": id(SEEN[-1])})
     """,
     "app/items/route.py": """
         from routekit.web.response import Response

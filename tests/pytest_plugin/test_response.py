@@ -173,7 +173,7 @@ def test_response_stream_pipeline_failure_after_the_head_comes_after_the_chunks(
     with pytest.raises(SystemExit) as info:
         got.extend(res.iter_chunks())
     assert info.value.code == 3
-    assert got == [b"a"] * 300
+    assert got == [b"a"]
 
 
 def test_response_stream_observer_sees_the_finished_exchange(app: App) -> None:
