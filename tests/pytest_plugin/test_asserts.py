@@ -156,7 +156,9 @@ def test_transcript_names_the_handler_exception(web_client: Client) -> None:
     res = web_client.get("/api/boom", raise_errors=False)
     text = _failure(lambda: assert_status(res, 200))
     assert text.startswith("expected status 200, got 500\n  request:  GET /api/boom\n")
-    assert "  route:    pages/api/boom.py (/api/boom)\n  response: 500 Internal Server Error" in text
+    assert (
+        "  route:    pages/api/boom.py (/api/boom)\n  response: 500 Internal Server Error" in text
+    )
     assert "    Internal Server Error\n  handler raised: ValueError: boom\n" in text
 
 
