@@ -174,17 +174,24 @@ def test_parity_gunicorn_and_in_process_agree(
     assert in_body == body
 
 
+@pytest.mark.parametrize(
+    ("url", "first", "rest"),
+    [
+        # pages handler: res.write() chunks
+        ("/api/stream/sse", b"data: first\n\n", b"data: second\n\n"),
+        # app route: a generator body
+        ("/api/ticks", b"tick 1\n", b"tick 2\n"),
+    ],
+)
 def test_parity_gunicorn_streams_first_chunk_before_handler_finishes(
-    gunicorn_url: tuple[str, int], tmp_path: Path
+    gunicorn_url: tuple[str, int], tmp_path: Path, url: str, first: bytes, rest: bytes
 ) -> None:
     marker = tmp_path / "go"
     conn = http.client.HTTPConnection(*gunicorn_url, timeout=10)
-    conn.request("GET", f"/api/stream/sse?marker={marker}")
+    conn.request("GET", f"{url}?marker={marker}")
     resp = conn.getresponse()
-    assert resp.getheader("content-type") == "text/event-stream"
-    first = resp.read1(64)
-    # The handler is still blocked waiting for the marker: the first event arrived on its own.
-    assert first == b"data: first\n\n"
+    # The handler is still blocked waiting for the marker: the first chunk arrived on its own.
+    assert resp.read1(64) == first
     marker.touch()
-    assert resp.read() == b"data: second\n\n"
+    assert resp.read() == rest
     conn.close()
