@@ -83,6 +83,8 @@ def _run_on_helper_thread(coro: t.Coroutine[t.Any, t.Any, T]) -> T:
 def call_maybe_async(func: t.Callable[..., t.Any], *args: t.Any) -> t.Any:
     """Call *func*; if it returns an awaitable (an ``async def`` handler), run it to completion."""
     result = func(*args)
+    if result is None:  # the usual handler: skip the awaitable checks (an ABC isinstance)
+        return None
     if inspect.isawaitable(result):
         return run_coroutine(_await(result))
     return result

@@ -22,6 +22,8 @@ if t.TYPE_CHECKING:
 __all__ = ["JSONBodyError", "ResponseAccessors", "body_excerpt", "is_json_type"]
 
 _EXCERPT = 200
+# What res.json() sends, answered without werkzeug's option parsing (the client's hot path).
+_JSON_TYPES = frozenset({"application/json", "application/json; charset=utf-8"})
 
 
 class JSONBodyError(RoutekitError, ValueError):
@@ -48,6 +50,8 @@ def is_json_type(content_type: str | None) -> bool:
     """Whether *content_type* is ``application/json`` or a ``+json`` type."""
     if not content_type:
         return False
+    if content_type in _JSON_TYPES:
+        return True
     mimetype = parse_options_header(content_type)[0].lower()
     return mimetype == "application/json" or (
         mimetype.startswith("application/") and mimetype.endswith("+json")
@@ -82,6 +86,13 @@ class ResponseAccessors:
     def _view_exchange(self) -> Exchange | None:
         raise NotImplementedError
 
+    def _content_type(self) -> str | None:
+        # The first Content-Type line, as Headers.get() gives it, without building Headers.
+        for name, value in self._view_header_lines():
+            if len(name) == 12 and name.lower() == "content-type":
+                return value
+        return None
+
     # -- the accessors -----------------------------------------------------------------
 
     @property
@@ -103,8 +114,8 @@ class ResponseAccessors:
     def text(self) -> str:
         """The body decoded with the ``Content-Type`` charset (UTF-8 by default)."""
         charset = "utf-8"
-        ctype = self.headers.get("content-type")
-        if ctype:
+        ctype = self._content_type()
+        if ctype and ctype not in _JSON_TYPES:
             charset = parse_options_header(ctype)[1].get("charset", charset)
         try:
             return self.body.decode(charset, "replace")
@@ -113,7 +124,7 @@ class ResponseAccessors:
 
     def is_json(self) -> bool:
         """Whether the ``Content-Type`` is JSON (``application/json``, ``application/*+json``)."""
-        return is_json_type(self.headers.get("content-type"))
+        return is_json_type(self._content_type())
 
     def json_data(self) -> t.Any:
         """The body parsed as JSON.
@@ -122,18 +133,17 @@ class ResponseAccessors:
             it does not parse; the message shows the status, type and start of the body.
         """
         body = self.body
-        ctype = self.headers.get("content-type")
-        status = self._view_status()
+        ctype = self._content_type()
         if not is_json_type(ctype):
             reason = "the Content-Type is not JSON"
-            raise JSONBodyError(reason, status, ctype, body_excerpt(body))
+            raise JSONBodyError(reason, self._view_status(), ctype, body_excerpt(body))
         if not body:
-            raise JSONBodyError("the body is empty", status, ctype, body_excerpt(body))
+            raise JSONBodyError("the body is empty", self._view_status(), ctype, body_excerpt(body))
         try:
             return json.loads(body)
         except ValueError as exc:
             raise JSONBodyError(
-                f"it does not parse: {exc}", status, ctype, body_excerpt(body)
+                f"it does not parse: {exc}", self._view_status(), ctype, body_excerpt(body)
             ) from None
 
     @property

@@ -67,6 +67,8 @@ def check_conflicts(caller: str, url: str, given: t.Mapping[str, object]) -> Non
     :param caller: the function name shown in the message (``create_mocks``, ``client.post``).
     :param given: the keywords the caller received that are not ``None``/``MISSING``.
     """
+    if len(given) < 2 and "query" not in given:
+        return  # every conflict needs two keywords, or query= with a "?" in the url
     bodies = [k for k in ("body", *_BODY_KEYWORDS) if k in given]
     if "form" in bodies and "files" in bodies:  # form fields travel with the files
         bodies.remove("form")
@@ -92,7 +94,7 @@ def check_conflicts(caller: str, url: str, given: t.Mapping[str, object]) -> Non
 
 
 def _header_items(headers: HeadersArg) -> list[tuple[str, str]]:
-    if headers is None:
+    if not headers:
         return []
     if isinstance(headers, t.Mapping):
         return [(str(k), str(v)) for k, v in headers.items()]
@@ -218,33 +220,30 @@ def build_raw(
         query_string = query.lstrip("?")
     else:
         query_string = urlencode(_pairs(query))
-    lines: list[tuple[str, str]] = [("host", host)]
     given = _header_items(headers)
-    if any(name.lower() == "host" for name, _ in given):
-        lines = []
+    names = {name.lower() for name, _ in given} if given else frozenset()
+    lines: list[tuple[str, str]] = [] if "host" in names else [("host", host)]
     lines.extend(given)
     if auth is not None:
         lines.append(("authorization", _auth_header(auth)))
-    cookie_parts = [c for c in (jar_cookie, _cookie_header(cookies) if cookies else None) if c]
-    if cookie_parts:
+    if jar_cookie or cookies:
+        cookie_parts = [c for c in (jar_cookie, _cookie_header(cookies) if cookies else None) if c]
         lines.append(("cookie", "; ".join(cookie_parts)))
     ctype = content_type or body.content_type
-    if ctype and not any(name.lower() == "content-type" for name, _ in given):
+    if ctype and "content-type" not in names:
         lines.append(("content-type", ctype))
     content_length: int | None = None
-    stream: io.BytesIO | None = None
     if body.content is not None:
         content_length = len(body.content)
-        stream = io.BytesIO(body.content)
-        if not any(name.lower() == "content-length" for name, _ in given):
+        if "content-length" not in names:
             lines.append(("content-length", str(content_length)))
     return RawRequest(
-        method=method,
-        path=path,
-        query_string=query_string,
-        headers=lines,
-        body=stream if stream is not None else io.BytesIO(b""),
-        content_length=content_length,
-        scheme=scheme,
-        host=host,
+        method,
+        path,
+        query_string,
+        lines,
+        io.BytesIO(body.content or b""),
+        content_length,
+        scheme,
+        host,
     )

@@ -22,7 +22,7 @@ from routekit._wire import BufferSink, RawRequest
 from routekit.errors import RoutekitError
 
 from ._jar import CookieJar
-from ._reqspec import MISSING, BodySpec, build_raw, check_conflicts, encode_body
+from ._reqspec import MISSING, NO_BODY, BodySpec, build_raw, check_conflicts, encode_body
 from ._stream import QueueSink
 from .cookies import parse_set_cookie
 from .response import ClientResponse, SentRequest, _Stream
@@ -37,6 +37,7 @@ if t.TYPE_CHECKING:
 __all__ = ["AsyncClient", "Client", "RedirectLoopError", "RequestKeywords"]
 
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
+_BODY_KEYWORDS = frozenset({"json", "form", "data", "files"})
 _MAX_REDIRECTS = 20
 
 
@@ -154,19 +155,23 @@ class Client:
             and ``close()`` the response (or use it as a context manager).
         :param timeout: for ``stream=True``: seconds to wait for the head and each chunk.
         """
-        given = {k: v for k, v in spec.items() if v is not None and v is not MISSING}
-        check_conflicts(f"client.{method.lower()}", url, given)
+        # A bare client.get(url) (or url + json=) is the common case: skip what it cannot need.
+        if spec:
+            given = {k: v for k, v in spec.items() if v is not None and v is not MISSING}
+            check_conflicts(f"client.{method.lower()}", url, given)
         follow = spec.get("follow_redirects")
         follow = self.follow_redirects if follow is None else follow
         raise_errors = spec.get("raise_errors")
         raise_errors = self.raise_errors if raise_errors is None else raise_errors
-        body = encode_body(
-            json=spec.get("json", MISSING),
-            form=spec.get("form"),
-            data=spec.get("data"),
-            files=spec.get("files"),
-        )
-        headers = list(self.headers.items())
+        body = NO_BODY
+        if not spec.keys().isdisjoint(_BODY_KEYWORDS):
+            body = encode_body(
+                json=spec.get("json", MISSING),
+                form=spec.get("form"),
+                data=spec.get("data"),
+                files=spec.get("files"),
+            )
+        headers = list(self.headers.items()) if self.headers else []
         extra = spec.get("headers")
         if extra is not None:
             headers.extend(extra.items() if isinstance(extra, t.Mapping) else extra)
@@ -181,9 +186,12 @@ class Client:
         }
         response = self._send(method, url, body, hop, raise_errors, stream, timeout)
         history: list[ClientResponse] = []
+        if not follow or response.status_code not in _REDIRECTS:
+            response.history = history
+            return response
         # A loop is the same method on the same URL again: POST /form -> 303 -> GET /form is not.
         seen = {(method.upper(), response.request.full_url)}
-        while follow and response.status_code in _REDIRECTS and response.redirect_url:
+        while response.status_code in _REDIRECTS and response.redirect_url:
             target = urljoin(response.request.full_url, response.redirect_url)
             if urlsplit(target).netloc != urlsplit(response.request.full_url).netloc:
                 break  # another site: not served by this app, so not followed
@@ -220,15 +228,18 @@ class Client:
         stream: bool,
         timeout: float | None,
     ) -> ClientResponse:
-        parts = urlsplit(url)
-        scheme = parts.scheme or self._scheme
-        host = parts.netloc or self._host
+        jar_cookie: str | None = None
+        if self.cookie_jar:  # an empty jar has nothing to send: no URL split, no clock
+            parts = urlsplit(url)
+            scheme = parts.scheme or self._scheme
+            host = parts.netloc or self._host
+            jar_cookie = self.cookie_jar.header_for(scheme, host, parts.path or "/")
         raw = build_raw(
             method,
             url,
             base_scheme=self._scheme,
             base_host=self._host,
-            jar_cookie=self.cookie_jar.header_for(scheme, host, parts.path or "/"),
+            jar_cookie=jar_cookie,
             body=body,
             **hop,
         )
@@ -284,8 +295,9 @@ class Client:
         return response
 
     def _store_cookies(self, response: ClientResponse, raw: RawRequest) -> None:
-        for name, value in response._view_header_lines():
-            if name.lower() == "set-cookie":
+        # Most responses set no cookie: a length test first spares a lower() per line.
+        for name, value in response._sink.headers:
+            if len(name) == 10 and name.lower() == "set-cookie":
                 cookie = parse_set_cookie(value)
                 if cookie is not None:
                     self.cookie_jar.store(cookie, raw.host, raw.path)

@@ -19,7 +19,7 @@ from routekit.pages.request import ApiRequest, build_request
 from routekit.pages.response import ApiResponse
 
 from ._accessors import ResponseAccessors
-from ._reqspec import MISSING, build_raw, check_conflicts, encode_body
+from ._reqspec import MISSING, NO_BODY, build_raw, check_conflicts, encode_body
 
 if t.TYPE_CHECKING:
     from routekit._wire import RawRequest
@@ -96,22 +96,24 @@ def _exchange_for(
     auth: str | tuple[str, str] | None,
     body: object,
 ) -> Exchange:
-    given = {
-        name: value
-        for name, value in (
-            ("query", query),
-            ("headers", headers),
-            ("cookies", cookies),
-            ("json", json),
-            ("form", form),
-            ("data", data),
-            ("files", files),
-            ("content_type", content_type),
-            ("auth", auth),
-            ("body", body),
-        )
-        if value is not None and value is not MISSING and value is not _UNSET
-    }
+    has_body = json is not MISSING or form is not None or data is not None or files is not None
+    given: dict[str, object] = {}
+    if query is not None:
+        given["query"] = query
+    if headers is not None:
+        given["headers"] = headers
+    if cookies is not None:
+        given["cookies"] = cookies
+    if has_body:
+        for name, value in (("json", json), ("form", form), ("data", data), ("files", files)):
+            if value is not None and value is not MISSING:
+                given[name] = value
+    if content_type is not None:
+        given["content_type"] = content_type
+    if auth is not None:
+        given["auth"] = auth
+    if body is not None and body is not _UNSET:
+        given["body"] = body
     check_conflicts(caller, url, given)
     raw: RawRequest = build_raw(
         method,
@@ -119,7 +121,7 @@ def _exchange_for(
         query=query,
         headers=headers,
         cookies=cookies,
-        body=encode_body(json=json, form=form, data=data, files=files),
+        body=encode_body(json=json, form=form, data=data, files=files) if has_body else NO_BODY,
         content_type=content_type,
         auth=auth,
     )
