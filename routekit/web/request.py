@@ -17,6 +17,7 @@ from werkzeug.formparser import FormDataParser
 from werkzeug.http import parse_options_header
 
 from ..errors import RoutekitError
+from ..pages._headers import DISCARD_DUPLICATES
 from .cookies import RequestCookies
 from .headers import Headers, HeadersInit
 from .url import NextURL, URLSearchParams, validate_url
@@ -41,28 +42,7 @@ _CHUNK = 64 * 1024
 # Fetch upper-cases only these methods; anything else (e.g. "patch") is kept as sent.
 _NORMALISED_METHODS = {"DELETE", "GET", "HEAD", "OPTIONS", "POST", "PUT"}
 # Node keeps only the first value of these request headers (http.IncomingMessage).
-_SINGLE_HEADERS = frozenset(
-    [
-        "age",
-        "authorization",
-        "content-length",
-        "content-type",
-        "etag",
-        "expires",
-        "from",
-        "host",
-        "if-modified-since",
-        "if-unmodified-since",
-        "last-modified",
-        "location",
-        "max-forwards",
-        "proxy-authorization",
-        "referer",
-        "retry-after",
-        "server",
-        "user-agent",
-    ]
-)
+_SINGLE_HEADERS = DISCARD_DUPLICATES
 
 
 class BodyUsedError(RoutekitError, TypeError):
