@@ -174,25 +174,9 @@ def create_response(
     req: ApiRequest | None = None, *, config: t.Mapping[str, t.Any] | PagesConfig | None = None
 ) -> MockResponse:
     """Build a :class:`MockResponse` answering *req* (a bare ``GET /`` when not given)."""
-    exchange = (
-        Exchange(req.raw, mode="test")
-        if req is not None
-        else _exchange_for(
-            "create_response",
-            method="GET",
-            url="/",
-            query=None,
-            headers=None,
-            cookies=None,
-            json=MISSING,
-            form=None,
-            data=None,
-            files=None,
-            content_type=None,
-            auth=None,
-            body=_UNSET,
-        )
-    )
+    if req is None:
+        return create_mocks(config=config).res
+    exchange = Exchange(req.raw, mode="test")
     return MockResponse(exchange, BufferSink(), response_limit=_config(config).response_limit)
 
 

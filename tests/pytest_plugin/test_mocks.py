@@ -144,6 +144,13 @@ def test_create_request_and_create_response_link_up() -> None:
     assert res.json_data() == {"ok": True}
 
 
+def test_create_response_without_request_answers_get_root_with_config_limit() -> None:
+    res = create_response(config={"api": {"responseLimit": "1b"}})
+    assert (res.exchange.raw.method, res.exchange.raw.url) == ("GET", "/")
+    res.send("too big")
+    assert [n.code for n in res.warnings] == ["response-limit"]
+
+
 def test_mock_response_accessors_after_json() -> None:
     _, res = create_mocks()
     res.status(201).json({"created": 1})
