@@ -1,0 +1,151 @@
+"""The blogs' database for every test: a fresh SQLite file, or a fresh PostgreSQL schema.
+
+``database`` is the ``DATABASE_URL`` of an empty database of the test's own (the blog seeds
+it on first use). A test that talks to the database (it uses the ``client``, the ``db``
+module, or a served blog) runs twice, ``[sqlite]`` and ``[postgresql]``; the others get
+SQLite only.
+
+The PostgreSQL runs are skipped, with the reason, where no server can be started: the
+``postgres`` fixture makes a throwaway cluster with ``initdb`` in a temporary folder (the
+binaries from ``PATH`` or ``/usr/lib/postgresql/*/bin``), listening on a Unix socket only
+(no port to collide on), once per test process. As root it runs the server as the
+``postgres`` user (``initdb`` refuses root). Each test gets a schema of its own in that one
+database (``search_path`` in the URL), dropped afterwards: creating a database per test
+would cost 0.2 s each.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import glob
+import os
+import pwd
+import shutil
+import subprocess
+import tempfile
+import typing as t
+import uuid
+from pathlib import Path
+
+import pytest
+
+if t.TYPE_CHECKING:
+    from collections.abc import Iterator
+
+BACKENDS = ("sqlite", "postgresql")
+#: The fixtures whose tests run on both databases.
+_DATABASE_USERS = ("client", "db", "served_blog")
+_START_TIMEOUT = 30
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Run each test that talks to the blog's database on both databases."""
+    names = metafunc.fixturenames
+    if "database" in names and any(name in names for name in _DATABASE_USERS):
+        metafunc.parametrize("database", BACKENDS, indirect=True)
+
+
+@dataclasses.dataclass(frozen=True)
+class Postgres:
+    """A running throwaway cluster: :attr:`url` reaches its ``postgres`` database."""
+
+    url: str
+
+    def schema_url(self, schema: str) -> str:
+        """The URL of *schema* in the cluster's database (its ``search_path``)."""
+        return f"{self.url}&options=-c%20search_path%3D{schema}"
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[Postgres]:
+    """A PostgreSQL cluster of this test process, stopped at the end; skips if it cannot start."""
+    try:
+        import psycopg  # noqa: F401 - only to know it is there
+    except ImportError:
+        pytest.skip("PostgreSQL tests need psycopg: pip install -e '.[dev]' installs it")
+    bindir = _postgres_bindir()
+    if bindir is None:
+        pytest.skip("PostgreSQL tests need initdb and pg_ctl (PATH, /usr/lib/postgresql/*/bin)")
+    run_as = _run_as()
+    folder = Path(tempfile.mkdtemp(prefix="routekit-pg-"))
+    try:
+        if run_as is not None:
+            os.chown(folder, run_as.pw_uid, run_as.pw_gid)
+        _start(bindir, folder, run_as)
+        yield Postgres(f"postgresql://postgres@/postgres?host={folder}")
+    finally:
+        _run(bindir, run_as, "pg_ctl", "-D", str(folder / "data"), "-m", "immediate", "stop")
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture
+def database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """The ``DATABASE_URL`` of an empty database for this test (SQLite unless parametrized)."""
+    backend = getattr(request, "param", "sqlite")
+    if backend == "sqlite":
+        yield f"sqlite:///{tmp_path / 'blog.sqlite3'}"
+        return
+    import psycopg
+
+    server: Postgres = request.getfixturevalue("postgres")
+    schema = f"test_{uuid.uuid4().hex[:16]}"
+    with psycopg.connect(server.url, autocommit=True) as admin:
+        admin.execute(f"CREATE SCHEMA {schema}")
+    yield server.schema_url(schema)
+    with psycopg.connect(server.url, autocommit=True) as admin:
+        admin.execute("SET lock_timeout = '5s'")
+        # A connection a server thread still holds only delays the cleanup of a throwaway
+        # cluster; it must not fail the test.
+        with contextlib.suppress(psycopg.Error):
+            admin.execute(f"DROP SCHEMA {schema} CASCADE")
+
+
+def _postgres_bindir() -> Path | None:
+    found = shutil.which("initdb")
+    candidates = [found] if found else []
+    candidates += sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"), reverse=True)
+    for initdb in candidates:
+        bindir = Path(initdb).resolve().parent
+        if (bindir / "pg_ctl").is_file():
+            return bindir
+    return None
+
+
+def _run_as() -> pwd.struct_passwd | None:
+    if os.geteuid() != 0:
+        return None
+    for name in ("postgres", "nobody"):
+        with contextlib.suppress(KeyError):
+            return pwd.getpwnam(name)
+    pytest.skip("PostgreSQL tests run as root need a 'postgres' or 'nobody' user for the server")
+
+
+def _run(
+    bindir: Path, run_as: pwd.struct_passwd | None, program: str, *args: str
+) -> subprocess.CompletedProcess[str]:
+    command = [str(bindir / program), *args]
+    if run_as is not None:
+        command = ["runuser", "-u", run_as.pw_name, "--", *command]
+    return subprocess.run(
+        command, capture_output=True, text=True, timeout=_START_TIMEOUT, check=False
+    )
+
+
+def _start(bindir: Path, folder: Path, run_as: pwd.struct_passwd | None) -> None:
+    data = str(folder / "data")
+    init = _run(bindir, run_as, "initdb", "-D", data, "-U", "postgres", "--auth=trust",
+                "-E", "UTF8", "--no-sync")  # fmt: skip
+    if init.returncode != 0:
+        pytest.skip(f"PostgreSQL tests: initdb failed: {init.stderr.strip()[-500:]}")
+    # No TCP (a Unix socket in the private folder), and no durability: it is thrown away.
+    options = (
+        f"-c listen_addresses='' -k {folder} -c fsync=off -c full_page_writes=off "
+        "-c synchronous_commit=off -c max_connections=200"
+    )
+    log = str(folder / "server.log")
+    start = _run(bindir, run_as, "pg_ctl", "-D", data, "-l", log, "-w",
+                 "-t", str(_START_TIMEOUT), "-o", options, "start")  # fmt: skip
+    if start.returncode != 0:
+        reason = Path(log).read_text(errors="replace")[-500:] if Path(log).exists() else ""
+        pytest.skip(f"PostgreSQL tests: the server did not start: {start.stderr}{reason}")
