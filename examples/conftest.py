@@ -3,7 +3,7 @@
 ``database`` is the ``DATABASE_URL`` of an empty database of the test's own (the blog seeds
 it on first use). A test that talks to the database (it uses the ``client``, the ``db``
 module, or a served blog) runs twice, ``[sqlite]`` and ``[postgresql]``; the others get
-SQLite only.
+SQLite only; ``@pytest.mark.parametrize("database", ["postgresql"], indirect=True)`` pins one.
 
 The PostgreSQL runs are skipped, with the reason, where no server can be started: the
 ``postgres`` fixture makes a throwaway cluster with ``initdb`` in a temporary folder (the
@@ -42,7 +42,11 @@ _START_TIMEOUT = 30
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     """Run each test that talks to the blog's database on both databases."""
     names = metafunc.fixturenames
-    if "database" in names and any(name in names for name in _DATABASE_USERS):
+    pinned = any(  # @pytest.mark.parametrize("database", ["postgresql"], indirect=True)
+        marker.args and marker.args[0] == "database"
+        for marker in metafunc.definition.iter_markers("parametrize")
+    )
+    if "database" in names and not pinned and any(name in names for name in _DATABASE_USERS):
         metafunc.parametrize("database", BACKENDS, indirect=True)
 
 

@@ -77,8 +77,20 @@ def auth() -> ModuleType:
 
 @pytest.fixture
 def http() -> ModuleType:
-    """``lib.http``: the helpers the routes share."""
+    """``lib.http``: the pages router's helpers."""
     return lib_module("http")
+
+
+@pytest.fixture
+def validate() -> ModuleType:
+    """``lib.validate``: the input checks."""
+    return lib_module("validate")
+
+
+@pytest.fixture
+def database_module() -> ModuleType:
+    """``lib.database``: ``DATABASE_URL`` and the connections."""
+    return lib_module("database")
 
 
 @pytest.fixture
