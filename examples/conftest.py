@@ -5,6 +5,8 @@ it on first use). A test that talks to the database (it uses the ``client``, the
 module, or a served blog) runs twice, ``[sqlite]`` and ``[postgresql]``; the others get
 SQLite only; ``@pytest.mark.parametrize("database", ["postgresql"], indirect=True)`` pins one.
 
+``serve`` runs a blog under a real server (``routekit serve``, gunicorn) on a free port.
+
 The PostgreSQL runs are skipped, with the reason, where no server can be started: the
 ``postgres`` fixture makes a throwaway cluster with ``initdb`` in a temporary folder (the
 binaries from ``PATH`` or ``/usr/lib/postgresql/*/bin``), listening on a Unix socket only
@@ -19,23 +21,28 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import glob
+import http.client
+import json
 import os
 import pwd
 import shutil
+import socket
 import subprocess
 import tempfile
+import time
 import typing as t
 from pathlib import Path
 
 import pytest
 
 if t.TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Callable, Iterator, Sequence
 
 BACKENDS = ("sqlite", "postgresql")
 #: The fixtures whose tests run on both databases.
 _DATABASE_USERS = ("client", "db", "served_blog")
 _START_TIMEOUT = 30
+_REQUEST_TIMEOUT = 10.0
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
@@ -163,3 +170,89 @@ def _start(bindir: Path, folder: Path, run_as: pwd.struct_passwd | None) -> None
     if start.returncode != 0:
         reason = Path(log).read_text(errors="replace")[-500:] if Path(log).exists() else ""
         pytest.skip(f"PostgreSQL tests: the server did not start: {start.stderr}{reason}")
+
+
+# -- a blog behind a real socket -------------------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True)
+class Served:
+    """A server at ``127.0.0.1:port``; its output goes to :attr:`log`."""
+
+    port: int
+    log: Path
+
+    def request(
+        self, method: str, path: str, *, json_body: object = None, token: str | None = None
+    ) -> tuple[int, t.Any]:
+        """Send one request as curl would; the status and the JSON answer (``None`` if empty)."""
+        headers = {"Connection": "close"}
+        data = None
+        if json_body is not None:
+            data = json.dumps(json_body).encode()
+            headers["Content-Type"] = "application/json"
+        if token is not None:
+            headers["Authorization"] = f"Bearer {token}"
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=_REQUEST_TIMEOUT)
+        try:
+            conn.request(method, path, body=data, headers=headers)
+            response = conn.getresponse()
+            return response.status, json.loads(response.read() or b"null")
+        finally:
+            conn.close()
+
+
+#: ``serve(lambda port: [...command...], env)``: the command's server, once it answers.
+Serve: t.TypeAlias = "Callable[[Callable[[int], Sequence[str]], dict[str, str]], Served]"
+
+
+@pytest.fixture
+def serve(tmp_path: Path) -> Iterator[Serve]:
+    """Start servers (a command for a port, extra environment); every one stops after the test.
+
+    Bounded: a server that exits or does not answer ``/api/hello`` within 30 s fails the test.
+    """
+    with contextlib.ExitStack() as stack:
+
+        def start(command: Callable[[int], Sequence[str]], env: dict[str, str]) -> Served:
+            with socket.socket() as sock:
+                sock.bind(("127.0.0.1", 0))
+                port = int(sock.getsockname()[1])
+            served = Served(port, tmp_path / f"server-{port}.log")
+            environ = {
+                key: value
+                for key, value in os.environ.items()
+                if not key.startswith(("PYTEST_", "ROUTEKIT_"))
+            }
+            out = stack.enter_context(served.log.open("wb"))
+            server = subprocess.Popen(
+                [*command(port)], stdin=subprocess.DEVNULL, stdout=out,
+                stderr=subprocess.STDOUT, env={**environ, **env},
+            )  # fmt: skip
+            stack.callback(_stop, server)
+            _wait_until_serving(server, served)
+            return served
+
+        yield start
+
+
+def _wait_until_serving(server: subprocess.Popen[bytes], served: Served) -> None:
+    deadline = time.monotonic() + _START_TIMEOUT
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            pytest.fail(f"the server exited with {server.returncode}:\n{served.log.read_text()}")
+        try:
+            if served.request("GET", "/api/hello")[0] == 200:
+                return
+        except OSError:
+            time.sleep(0.1)
+    pytest.fail(f"the server did not answer within {_START_TIMEOUT} s:\n{served.log.read_text()}")
+
+
+def _stop(server: subprocess.Popen[bytes]) -> None:
+    server.terminate()
+    try:
+        server.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        server.kill()
+        server.wait(timeout=15)

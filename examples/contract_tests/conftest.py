@@ -2,21 +2,14 @@
 (``examples/blog-app``), each with a fresh database (SQLite, and PostgreSQL where a server can
 be started: see ``examples/conftest.py``) and a known signing key.
 
-``served_blog`` runs the router's project under ``routekit serve`` on a free port, for the
-tests that go through a real socket.
+``served_blog`` runs the router's project under ``routekit serve`` on a free port (the
+``serve`` fixture of ``examples/conftest.py``), for the tests that go through a real socket.
 """
 
 from __future__ import annotations
 
-import dataclasses
-import http.client
 import importlib
-import json
-import os
-import socket
-import subprocess
 import sys
-import time
 import typing as t
 from pathlib import Path
 
@@ -38,8 +31,6 @@ ROUTERS = [
     pytest.param("pages", marks=pytest.mark.routekit(root="../blog"), id="blog"),
     pytest.param("app", marks=pytest.mark.routekit(root="../blog-app"), id="blog-app"),
 ]
-_START_TIMEOUT = 30.0
-_REQUEST_TIMEOUT = 10.0
 
 
 def _lib_module(router: str, name: str) -> ModuleType:
@@ -80,68 +71,9 @@ def token(client: Client) -> str:
     return t.cast("str", res.json_data()["token"])
 
 
-@dataclasses.dataclass(frozen=True)
-class Served:
-    """A blog under ``routekit serve`` at ``127.0.0.1:port``."""
-
-    port: int
-
-    def request(
-        self, method: str, path: str, *, json_body: object = None, token: str | None = None
-    ) -> tuple[int, t.Any]:
-        """Send one request as curl would; the status and the JSON answer."""
-        headers = {"Connection": "close"}
-        data = None
-        if json_body is not None:
-            data = json.dumps(json_body).encode()
-            headers["Content-Type"] = "application/json"
-        if token is not None:
-            headers["Authorization"] = f"Bearer {token}"
-        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=_REQUEST_TIMEOUT)
-        try:
-            conn.request(method, path, body=data, headers=headers)
-            response = conn.getresponse()
-            return response.status, json.loads(response.read() or b"null")
-        finally:
-            conn.close()
-
-
 @pytest.fixture
-def served_blog(router: str, database: str, tmp_path: Path) -> Iterator[Served]:
+def served_blog(router: str, database: str, serve: t.Any) -> t.Any:
     """``routekit serve <the router's project>`` on a free port, stopped after the test."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = int(sock.getsockname()[1])
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST_", "ROUTEKIT_"))}
-    env.update(DATABASE_URL=database, JWT_SECRET_KEY=SECRET)
-    command = [sys.executable, "-m", "routekit", "serve", str(ROOTS[router]),
-               "--port", str(port), "--no-reload"]  # fmt: skip
-    log = tmp_path / "serve.log"
-    with log.open("wb") as out:
-        server = subprocess.Popen(
-            command, stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT, env=env
-        )
-        try:
-            served = Served(port)
-            _wait_until_serving(server, served, log)
-            yield served
-        finally:
-            server.terminate()
-            try:
-                server.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                server.kill()
-                server.wait(timeout=15)
-
-
-def _wait_until_serving(server: subprocess.Popen[bytes], served: Served, log: Path) -> None:
-    deadline = time.monotonic() + _START_TIMEOUT
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            pytest.fail(f"routekit serve exited with {server.returncode}:\n{log.read_text()}")
-        try:
-            if served.request("GET", "/api/hello")[0] == 200:
-                return
-        except OSError:
-            time.sleep(0.1)
-    pytest.fail(f"routekit serve did not answer within {_START_TIMEOUT} s:\n{log.read_text()}")
+    command = [sys.executable, "-m", "routekit", "serve", str(ROOTS[router]), "--no-reload"]
+    env = {"DATABASE_URL": database, "JWT_SECRET_KEY": SECRET}
+    return serve(lambda port: [*command, "--port", str(port)], env)

@@ -16,8 +16,6 @@ import json
 import typing as t
 
 if t.TYPE_CHECKING:
-    from conftest import Served
-
     from routekit_pytest import Client
 
 
@@ -176,7 +174,7 @@ def _follow(send: t.Callable[[Step, str | None], tuple[int, object]]) -> None:
             assert answer == step.answer, step.curl
 
 
-def test_tutorial_over_routekit_serve(served_blog: Served) -> None:
+def test_tutorial_over_routekit_serve(served_blog: t.Any) -> None:
     _follow(lambda step, token: served_blog.request(
         step.method, step.path, json_body=step.body, token=token
     ))  # fmt: skip
