@@ -22,7 +22,15 @@ from routekit._wire import BufferSink, RawRequest
 from routekit.errors import RoutekitError
 
 from ._jar import CookieJar
-from ._reqspec import MISSING, NO_BODY, BodySpec, build_raw, check_conflicts, encode_body
+from ._reqspec import (
+    MISSING,
+    NO_BODY,
+    BodySpec,
+    split_url,
+    build_raw,
+    check_conflicts,
+    encode_body,
+)
 from ._stream import QueueSink
 from .cookies import parse_set_cookie
 from .response import ClientResponse, SentRequest, _Stream
@@ -230,10 +238,8 @@ class Client:
     ) -> ClientResponse:
         jar_cookie: str | None = None
         if self.cookie_jar:  # an empty jar has nothing to send: no URL split, no clock
-            parts = urlsplit(url)
-            scheme = parts.scheme or self._scheme
-            host = parts.netloc or self._host
-            jar_cookie = self.cookie_jar.header_for(scheme, host, parts.path or "/")
+            scheme, host, path, _ = split_url(url, self._scheme, self._host)
+            jar_cookie = self.cookie_jar.header_for(scheme, host, path or "/")
         raw = build_raw(
             method,
             url,

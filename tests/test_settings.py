@@ -93,8 +93,9 @@ def test_settings_unknown_key_suggests_and_lists(tmp_path: Path) -> None:
         load_settings(tmp_path)
     assert str(info.value) == (
         f"{path} [tool.routekit]: unknown setting 'pageExtension'. Did you mean "
-        "'pageExtensions'? Valid settings: blitz_app_api, external_resolver_timeout, "
-        "middleware, page_extensions, required_env (camelCase spellings are accepted too)."
+        "'pageExtensions'? Valid settings: blitz_app_api, body_size_limit, "
+        "external_resolver_timeout, middleware, page_extensions, required_env (camelCase "
+        "spellings are accepted too)."
     )
     assert info.value.source == f"{path} [tool.routekit]"
 

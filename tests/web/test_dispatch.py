@@ -496,7 +496,7 @@ def test_run_app_route_unbuildable_request_is_an_empty_500(caplog):
     with caplog.at_level(logging.ERROR, logger="routekit"):
         run_app_route(_module(GET=_get), exchange, sink, {})
     assert (sink.status, sink.body, sink.headers) == (500, b"", [_EMPTY])
-    assert str(exchange.exception).startswith('URL is malformed "http://localhost:99999/api/x"')
+    assert str(exchange.exception) == "400 Bad Request"  # the pipeline answers it before
     assert "Error in route handler app.api.x.route (GET /api/x)" in caplog.text
 
 
