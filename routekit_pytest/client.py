@@ -26,10 +26,10 @@ from ._reqspec import (
     MISSING,
     NO_BODY,
     BodySpec,
-    split_url,
     build_raw,
     check_conflicts,
     encode_body,
+    split_url,
 )
 from ._stream import QueueSink
 from .cookies import parse_set_cookie

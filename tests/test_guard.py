@@ -27,9 +27,7 @@ def test_bad_host(host: str, reason: str) -> None:
     assert request_problem(_raw(host=host)) == (reason, False)
 
 
-@pytest.mark.parametrize(
-    "path", ["/api/a b", "/api/a\x00", "/api/a\x7f", "/api/x#y", "/api/\tx"]
-)
+@pytest.mark.parametrize("path", ["/api/a b", "/api/a\x00", "/api/a\x7f", "/api/x#y", "/api/\tx"])
 def test_target_with_control_characters_space_or_hash(path: str) -> None:
     problem = request_problem(_raw(path))
     assert problem is not None
@@ -46,7 +44,9 @@ def test_dot_segments(path: str) -> None:
     assert problem.reason == f"the request target {path!r} has a '.' or '..' segment"
 
 
-@pytest.mark.parametrize("path", ["/api/.env", "/api/a..b", "/api/...", "/api/%2e%2e%2e", "/a.b/c."])
+@pytest.mark.parametrize(
+    "path", ["/api/.env", "/api/a..b", "/api/...", "/api/%2e%2e%2e", "/a.b/c."]
+)
 def test_dots_inside_a_segment_are_fine(path: str) -> None:
     assert request_problem(_raw(path)) is None
 

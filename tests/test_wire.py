@@ -34,8 +34,7 @@ def test_a_body_shorter_than_declared_raises() -> None:
         _drain(reader)
     assert (info.value.status, info.value.message) == (400, "Invalid body")
     assert str(info.value) == (
-        "400 Invalid body: the client declared Content-Length: 10 but the body ended after "
-        "3 bytes"
+        "400 Invalid body: the client declared Content-Length: 10 but the body ended after 3 bytes"
     )
     with pytest.raises(IncompleteBodyError):  # and again on every later read
         reader.read()
@@ -55,7 +54,9 @@ def test_a_transport_error_is_an_incomplete_body() -> None:
         def read(self, size: int = -1) -> bytes:
             raise OSError("Invalid chunk header")
 
-    with pytest.raises(IncompleteBodyError, match="could not be read: Invalid chunk header") as info:
+    with pytest.raises(
+        IncompleteBodyError, match="could not be read: Invalid chunk header"
+    ) as info:
         BodyReader(Stream()).read()
     assert isinstance(info.value.__cause__, OSError)
 

@@ -9,7 +9,6 @@ store is our own (Node semantics differ).
 
 from __future__ import annotations
 
-import re
 import typing as t
 
 from .._syntax import BAD_HEADER_VALUE, TOKEN

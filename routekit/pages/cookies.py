@@ -13,7 +13,6 @@ escapes, last occurrence wins, ``"`` quoting), so both directions are our own co
 from __future__ import annotations
 
 import difflib
-import re
 import typing as t
 from datetime import date, datetime
 from urllib.parse import quote

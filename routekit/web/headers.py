@@ -6,7 +6,6 @@ Not werkzeug's ``Headers``: Fetch lower-cases names, joins repeated values with 
 
 from __future__ import annotations
 
-import re
 import typing as t
 from collections.abc import Iterable, Iterator, Mapping
 

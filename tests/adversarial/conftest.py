@@ -223,8 +223,16 @@ def door_class() -> type[Door]:
 def gunicorn_door(tmp_path_factory: pytest.TempPathFactory) -> t.Iterator[Door]:
     logs = tmp_path_factory.mktemp("gunicorn")
     command = [
-        sys.executable, "-m", "gunicorn", "--workers", "2", "--bind", "127.0.0.1:0",
-        "--graceful-timeout", "1", f"routekit:App({str(SITE)!r})",
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "--workers",
+        "2",
+        "--bind",
+        "127.0.0.1:0",
+        "--graceful-timeout",
+        "1",
+        f"routekit:App({str(SITE)!r})",
     ]
     with _server(command, logs) as port:
         yield Door("gunicorn", port)

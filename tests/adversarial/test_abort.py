@@ -18,7 +18,9 @@ CUT = [
 
 
 @pytest.mark.parametrize(("target", "first", "message"), CUT)
-def test_error_after_head_aborts_the_connection(door, target: str, first: bytes, message: str) -> None:
+def test_error_after_head_aborts_the_connection(
+    door, target: str, first: bytes, message: str
+) -> None:
     reply = door.request("GET", target)
     assert reply.status == 200
     assert reply.header("transfer-encoding") == "chunked"
@@ -28,7 +30,9 @@ def test_error_after_head_aborts_the_connection(door, target: str, first: bytes,
 
 
 @pytest.mark.parametrize(("target", "first", "message"), CUT)
-def test_error_after_head_raises_in_process(site_app, target: str, first: bytes, message: str) -> None:
+def test_error_after_head_raises_in_process(
+    site_app, target: str, first: bytes, message: str
+) -> None:
     client = Client(site_app)
     try:
         with pytest.raises(RuntimeError, match=message):
@@ -38,7 +42,9 @@ def test_error_after_head_raises_in_process(site_app, target: str, first: bytes,
 
 
 @pytest.mark.parametrize(("target", "first", "message"), CUT)
-def test_error_after_head_is_recorded_in_process(inproc, target: str, first: bytes, message: str) -> None:
+def test_error_after_head_is_recorded_in_process(
+    inproc, target: str, first: bytes, message: str
+) -> None:
     res = inproc.get(target)
     assert str(res.exception) == message
     assert res.body == first
@@ -46,4 +52,5 @@ def test_error_after_head_is_recorded_in_process(inproc, target: str, first: byt
 
 def test_a_complete_stream_still_ends_with_the_terminating_chunk(door) -> None:
     reply = door.request("GET", "/api/url")
-    assert reply.status == 200 and reply.complete
+    assert reply.status == 200
+    assert reply.complete

@@ -123,7 +123,9 @@ def _chunked(door, target: str, total: int, piece: int = 256) -> bytes:
         f"POST {target} HTTP/1.1\r\nHost: {door.host}\r\nTransfer-Encoding: chunked\r\n"
         "Connection: close\r\n\r\n"
     ).encode()
-    chunks = b"".join(f"{piece:x}\r\n".encode() + b"y" * piece + b"\r\n" for _ in range(total // piece))
+    chunks = b"".join(
+        f"{piece:x}\r\n".encode() + b"y" * piece + b"\r\n" for _ in range(total // piece)
+    )
     return head + chunks + b"0\r\n\r\n"
 
 

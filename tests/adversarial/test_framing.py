@@ -35,7 +35,8 @@ AMBIGUOUS = [
 
 @pytest.mark.parametrize("lines", AMBIGUOUS, ids=lambda lines: " + ".join(lines))
 def test_ambiguous_length_is_400_and_nothing_is_smuggled(door, lines: list[str]) -> None:
-    head = f"POST /api/echo HTTP/1.1\r\nHost: {door.host}\r\n" + "".join(f"{l}\r\n" for l in lines)
+    head = f"POST /api/echo HTTP/1.1\r\nHost: {door.host}\r\n"
+    head += "".join(f"{line}\r\n" for line in lines)
     body = b"0\r\n\r\n" + SMUGGLED
     raw = head.encode() + b"Content-Type: text/plain\r\n\r\n" + body
     reply = door.send(raw, method="POST", shut_write=True)
@@ -103,7 +104,9 @@ def test_two_content_lengths_in_process(inproc) -> None:
     )
     assert res.status_code == 400
     res = inproc.post(
-        "/api/echo", data=b"abcd", headers=[("Transfer-Encoding", "chunked"), ("Content-Length", "4")]
+        "/api/echo",
+        data=b"abcd",
+        headers=[("Transfer-Encoding", "chunked"), ("Content-Length", "4")],
     )
     assert res.status_code == 400
 
@@ -113,7 +116,8 @@ def test_413_does_not_hold_the_thread_until_the_client_closes(serve_door) -> Non
     # connection open without sending must not hold that thread.
     with serve_door.connect(timeout=5) as sock:
         sock.sendall(
-            f"POST /api/small HTTP/1.1\r\nHost: {serve_door.host}\r\nContent-Length: 100000\r\n\r\n".encode()
+            f"POST /api/small HTTP/1.1\r\nHost: {serve_door.host}\r\n"
+            "Content-Length: 100000\r\n\r\n".encode()
             + b"x" * 2000
         )
         data = b""

@@ -34,7 +34,7 @@ FORGED_HOSTS = [
     "::1",
     "x%2fy",
     "x%",
-    "x\"y",
+    'x"y',
     "x<y>",
     "x{y}",
     "x|y",

@@ -74,7 +74,9 @@ ATTACKS = {
     "alg None": _none("None"),
     "alg NONE": _none("NONE"),
     "alg none, signature kept": _none("none", keep_signature=True),
-    "wrong key": jwt.encode(_claims(), "another-secret-key-that-is-long-enough!!", algorithm="HS256"),
+    "wrong key": jwt.encode(
+        _claims(), "another-secret-key-that-is-long-enough!!", algorithm="HS256"
+    ),
     "other algorithm, right key": jwt.encode(_claims(), SECRET + SECRET, algorithm="HS512"),
     "tampered payload": _tamper_payload(),
     "tampered signature": _tamper_signature(),
@@ -102,13 +104,21 @@ def blog_env(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:
 
 
 @pytest.fixture(scope="module")
-def blog_door(tmp_path_factory: pytest.TempPathFactory, spawn_server, door_class) -> t.Iterator[Door]:
+def blog_door(
+    tmp_path_factory: pytest.TempPathFactory, spawn_server, door_class
+) -> t.Iterator[t.Any]:
     logs = tmp_path_factory.mktemp("blog")
     os.environ["JWT_SECRET_KEY"] = SECRET
     os.environ["BLOG_DB_PATH"] = str(logs / "blog.sqlite3")
     os.environ["DATABASE_URL"] = f"sqlite:///{logs / 'blog.sqlite3'}"
     command = [
-        sys.executable, "-m", "gunicorn", "--workers", "1", "--bind", "127.0.0.1:0",
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "--workers",
+        "1",
+        "--bind",
+        "127.0.0.1:0",
         f"routekit:App({str(BLOG)!r})",
     ]
     try:
@@ -122,7 +132,7 @@ def blog_door(tmp_path_factory: pytest.TempPathFactory, spawn_server, door_class
 POST = {"title": "hello", "body": "world"}
 
 
-def _post_over_socket(door: Door, token: str) -> int | None:
+def _post_over_socket(door: t.Any, token: str) -> int | None:
     body = json.dumps(POST).encode()
     reply = door.request(
         "POST",
@@ -144,11 +154,11 @@ def test_forged_token_is_401_in_process(blog_env, attack: str) -> None:
 
 
 @pytest.mark.parametrize("attack", list(ATTACKS))
-def test_forged_token_is_401_over_gunicorn(blog_door: Door, attack: str) -> None:
+def test_forged_token_is_401_over_gunicorn(blog_door: t.Any, attack: str) -> None:
     assert _post_over_socket(blog_door, ATTACKS[attack]) == 401
 
 
-def test_a_valid_token_is_accepted(blog_env, blog_door: Door) -> None:
+def test_a_valid_token_is_accepted(blog_env, blog_door: t.Any) -> None:
     client = Client(App(BLOG, mode="test"))
     try:
         assert client.post("/api/posts", json=POST, auth=_valid()).status_code == 201

@@ -41,7 +41,9 @@ COOKIE_INJECTIONS = [
 def test_cookie_attributes_cannot_be_injected(door, inproc, query: str, injected: str) -> None:
     reply = door.request("GET", f"/api/cookie?{query}")
     assert reply.status == 500, reply
-    assert all(injected not in value for name, value in reply.headers if name.lower() == "set-cookie")
+    assert all(
+        injected not in value for name, value in reply.headers if name.lower() == "set-cookie"
+    )
     res = inproc.get(f"/api/cookie?{query}")
     assert res.status_code == 500
     assert "set-cookie" not in res.headers

@@ -67,14 +67,17 @@ BAD_TARGETS = [
 
 @pytest.mark.parametrize("target", BAD_TARGETS)
 def test_bad_target_is_a_client_error(door, target: bytes) -> None:
-    reply = door.send(b"GET " + target + b" HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
+    reply = door.send(
+        b"GET " + target + b" HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
+    )
     assert reply.status is None or reply.status < 500, reply
     if reply.status == 200:  # a valid param after all: it reached the route as data
         assert set(reply.json()) == {"id", "n"}
 
 
 @pytest.mark.parametrize(
-    "target", ["/api/_private", "/api/.hidden", "/api/%5fprivate", "/api/%2ehidden", "/api/.hidden.py"]
+    "target",
+    ["/api/_private", "/api/.hidden", "/api/%5fprivate", "/api/%2ehidden", "/api/.hidden.py"],
 )
 def test_private_and_dot_files_are_not_routes(door, inproc, target: str) -> None:
     assert door.request("GET", target).status in (400, 404)
@@ -121,7 +124,11 @@ HUGE_OR_BAD_HEADS = [
 
 @pytest.mark.parametrize("extra", HUGE_OR_BAD_HEADS)
 def test_huge_or_malformed_head_is_refused(door, extra: bytes) -> None:
-    raw = b"GET /api/admin/secret HTTP/1.1\r\nHost: localhost\r\n" + extra + b"Connection: close\r\n\r\n"
+    raw = (
+        b"GET /api/admin/secret HTTP/1.1\r\nHost: localhost\r\n"
+        + extra
+        + b"Connection: close\r\n\r\n"
+    )
     reply = door.send(raw)
     assert reply.status is None or 400 <= reply.status < 500, reply
     assert b"secret" not in reply.body

@@ -139,5 +139,5 @@ def test_serialize_cookie_refuses_both_spellings_of_one_option() -> None:
 
 @pytest.mark.parametrize("value", ["\ud800", "a\udfffb"])
 def test_serialize_cookie_lone_surrogate_is_the_documented_type_error(value: str) -> None:
-    with pytest.raises(TypeError, match="argument val is invalid: .*without lone surrogates"):
+    with pytest.raises(TypeError, match=r"argument val is invalid: .*without lone surrogates"):
         serialize_cookie("a", value)

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import inspect
-import re
 import io
+import re
 import typing as t
 
 import pytest
@@ -169,7 +169,8 @@ def test_build_raw_honours_a_host_header() -> None:
 
 
 def test_build_raw_honours_a_declared_content_length() -> None:
-    raw = build_raw("POST", "/api/x", body=encode_body(data=b"abc"), headers={"Content-Length": "9"})
+    body = encode_body(data=b"abc")
+    raw = build_raw("POST", "/api/x", body=body, headers={"Content-Length": "9"})
     assert raw.content_length == 9
     assert raw.headers == [("host", "localhost:3000"), ("Content-Length", "9")]
     bad = build_raw("POST", "/", body=encode_body(data=b"abc"), headers={"Content-Length": "x"})
@@ -186,7 +187,11 @@ def test_build_raw_chunked_body_has_no_content_length() -> None:
 
 @pytest.mark.parametrize(
     ("url", "path", "query"),
-    [("//[id]", "//%5Bid%5D", ""), ("//api//x?a=1#frag", "//api//x", "a=1"), ("api/x", "api/x", "")],
+    [
+        ("//[id]", "//%5Bid%5D", ""),
+        ("//api//x?a=1#frag", "//api//x", "a=1"),
+        ("api/x", "api/x", ""),
+    ],
 )
 def test_build_raw_a_path_is_always_a_path(url: str, path: str, query: str) -> None:
     raw = build_raw("GET", url)

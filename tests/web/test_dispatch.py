@@ -573,7 +573,9 @@ def test_run_app_route_read_past_the_limit_reaches_the_pipeline():
     exchange = _exchange("POST", body=b"x" * 11)
     exchange.raw.content_length = None  # chunked: refused by the read
     with pytest.raises(BodyTooLargeError):
-        run_app_route(_module(POST=read), exchange, BufferSink(), {}, body_limit=SizeLimit(10, "10b"))
+        run_app_route(
+            _module(POST=read), exchange, BufferSink(), {}, body_limit=SizeLimit(10, "10b")
+        )
     assert exchange.exception is None
 
 

@@ -103,7 +103,9 @@ def test_headers_values_equality_and_repr():
     assert len(headers) == 2
 
 
-@pytest.mark.parametrize("value", ["a\x01b", "a\x1fb", "a\x7fb", "a\x00b", "a\rb", "a\nb", "a\u2192"])
+@pytest.mark.parametrize(
+    "value", ["a\x01b", "a\x1fb", "a\x7fb", "a\x00b", "a\rb", "a\nb", "a\u2192"]
+)
 def test_values_with_control_characters_are_refused_like_res_set_header(value: str) -> None:
     with pytest.raises(InvalidHeaderError, match="is an invalid header value"):
         Headers().set("x-a", value)
