@@ -11,7 +11,7 @@ from __future__ import annotations
 import typing as t
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from routekit import App
@@ -82,6 +82,8 @@ _HEADERS = st.lists(st.tuples(_HEADER_NAMES, st.text(max_size=12)), max_size=4)
 
 
 @given(url=_URLS, headers=_HEADERS, body=st.one_of(st.none(), st.binary(max_size=32)))
+@example(url="//[id]", headers=[], body=None)  # a bare ValueError from urlsplit before
+@example(url="/api/web/1", headers=[("Host", "x?")], body=None)
 def test_client_answers_or_raises_a_documented_error(
     client: Client, url: str, headers: list[tuple[str, str]], body: bytes | None
 ) -> None:
