@@ -137,17 +137,20 @@ def main(slow_counts: t.Sequence[int] = (2, 8, 32)) -> None:
             port = free_port()
             worker = "gthread" if setup == "gthread" else "sync"
             env = {"ROUTEKIT_ENV": "production"}
-            with running(_gunicorn(project, port, worker), port, env=env, ready_path="/api/hello"):
-                with contextlib.ExitStack() as stack:
-                    front = port
-                    if setup.startswith("nginx"):
-                        nginx_root = Path(tmp) / "nginx"
-                        nginx_root.mkdir(exist_ok=True)
-                        front = stack.enter_context(_nginx(port, nginx_root))
-                    for slow in slow_counts:
-                        first, median = _measure(front, slow)
-                        label = f"gunicorn -w 2 ({setup})"
-                        print(f"{label:<30} {slow:>4}  {first * 1000:8.1f} ms  {median * 1000:8.1f} ms")
+            command = _gunicorn(project, port, worker)
+            with (
+                running(command, port, env=env, ready_path="/api/hello"),
+                contextlib.ExitStack() as stack,
+            ):
+                front = port
+                if setup.startswith("nginx"):
+                    nginx_root = Path(tmp) / "nginx"
+                    nginx_root.mkdir(exist_ok=True)
+                    front = stack.enter_context(_nginx(port, nginx_root))
+                for slow in slow_counts:
+                    first, median = _measure(front, slow)
+                    label = f"gunicorn -w 2 ({setup})"
+                    print(f"{label:<30} {slow:>4}  {first * 1e3:8.1f} ms  {median * 1e3:8.1f} ms")
 
 
 if __name__ == "__main__":

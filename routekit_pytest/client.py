@@ -162,6 +162,14 @@ class Client:
         :param stream: run the pipeline on a worker thread; read with ``res.iter_chunks()``
             and ``close()`` the response (or use it as a context manager).
         :param timeout: for ``stream=True``: seconds to wait for the head and each chunk.
+
+        A ``Host``, ``Content-Length`` or ``Transfer-Encoding`` header in *headers* is sent
+        as given and read as a server would: a forged ``Host`` is answered 400, a body shorter
+        than its declared length ``400 Invalid body``.
+
+        :raises ValueError: *url* is an absolute URL that cannot be parsed.
+        :raises TypeError: contradictory keywords (two bodies, ``auth=`` and an
+            ``Authorization`` header...).
         """
         # A bare client.get(url) (or url + json=) is the common case: skip what it cannot need.
         if spec:

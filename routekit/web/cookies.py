@@ -405,7 +405,12 @@ class ResponseCookies:
         /,
         **options: t.Any,
     ) -> ResponseCookies:
-        """Set a cookie: ``set("a", "1", http_only=True)`` or ``set({"name": ..., ...})``."""
+        """Set a cookie: ``set("a", "1", http_only=True)`` or ``set({"name": ..., ...})``.
+
+        :raises TypeError: a name, value, ``path``, ``domain``, ``max_age``, ``same_site`` or
+            ``priority`` that ``res.set_cookie`` would refuse (nothing a value holds can
+            become another attribute).
+        """
         if isinstance(name, ResponseCookie):
             fields_ = {f: getattr(name, f) for f in _OPTION_NAMES}
             base = {k: v for k, v in fields_.items() if v is not None}
