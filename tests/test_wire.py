@@ -112,3 +112,15 @@ def test_body_reader_reads_exactly_or_raises_a_body_error(
     expected = data if declared is None else data[:declared]
     assert out == expected
     assert limit is None or len(out) <= limit
+
+
+def test_reading_zero_bytes_reads_nothing() -> None:
+    stream = io.BytesIO(b"abc")
+    assert BodyReader(stream, 3).read(0) == b""
+    assert stream.tell() == 0
+
+
+def test_a_body_error_from_an_inner_reader_passes_through_unchanged() -> None:
+    inner = BodyReader(io.BytesIO(b"x" * 20), None, 5, "5b")
+    with pytest.raises(BodyTooLargeError, match="Body exceeded 5b limit"):
+        BodyReader(inner, 20).read()
