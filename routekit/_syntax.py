@@ -12,6 +12,7 @@ whether it comes from a client, a pages handler or an app route:
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import re
 
@@ -52,6 +53,7 @@ def is_token(text: object) -> bool:
     return isinstance(text, str) and TOKEN.match(text) is not None
 
 
+@functools.lru_cache(maxsize=256)  # a server sees the same few hosts over and over
 def parse_host(value: str) -> tuple[str, str] | None:
     """Split a ``Host`` value into ``(host, port)``, or ``None`` when it is not a valid host.
 
