@@ -14,10 +14,15 @@ import logging
 import typing as t
 from dataclasses import dataclass, field
 
+from werkzeug.exceptions import ClientDisconnected
+
+from .errors import BodyTooLargeError, IncompleteBodyError, RequestBodyError
+
 if t.TYPE_CHECKING:
     from .routing.route import Match
 
 __all__ = [
+    "BodyReader",
     "BufferSink",
     "Exchange",
     "Mode",
@@ -78,6 +83,94 @@ class RawRequest:
             if key.lower() == lname:
                 return value
         return None
+
+
+class BodyReader:
+    """A request body read within its declared length and, optionally, a size limit.
+
+    Every body reader (the pages body parser, ``req.stream``, the Web ``Request`` readers
+    and middleware) reads through one, so each compares what arrived with what was declared:
+
+    * it never reads past a declared ``Content-Length``;
+    * a body that ends before it (the client closed early), or a transport error such as a
+      malformed chunk, raises :class:`~routekit.errors.IncompleteBodyError`: a cut upload is
+      never taken for a complete one;
+    * with a *limit*, a declared length over it raises
+      :class:`~routekit.errors.BodyTooLargeError` on the first read, without reading, and a
+      chunked body raises as soon as it passes the limit (one byte past it, never more).
+
+    Once it raised, every later read raises the same error.
+
+    :param source: the transport's readable, or ``None`` for no body.
+    :param declared: the declared ``Content-Length``; ``None`` for a chunked body.
+    :param limit: the most bytes accepted, or ``None`` for no limit.
+    :param limit_text: the limit as configured (``"10mb"``), for the 413 message.
+    """
+
+    __slots__ = ("_error", "_limit", "_limit_text", "_source", "declared", "ended", "received")
+
+    def __init__(
+        self,
+        source: _Readable | None,
+        declared: int | None = None,
+        limit: int | None = None,
+        limit_text: str = "",
+    ) -> None:
+        self._source = source
+        self.declared = declared
+        self._limit = limit
+        self._limit_text = limit_text or f"{limit}b"
+        self.received = 0
+        #: True once the whole declared body (or the end of a chunked one) was read.
+        self.ended = source is None or declared == 0
+        self._error: RequestBodyError | None = None
+
+    def read(self, size: int = -1, /) -> bytes:
+        """Up to *size* bytes (everything left when negative); ``b""`` at the end."""
+        if self._error is not None:
+            raise self._error
+        if self.ended:
+            return b""
+        limit, declared = self._limit, self.declared
+        if limit is not None and declared is not None and declared > limit:
+            self._fail(BodyTooLargeError(limit, self._limit_text))
+        want = size
+        if declared is not None:
+            left = declared - self.received
+            want = left if want < 0 else min(want, left)
+        if limit is not None:
+            room = limit + 1 - self.received
+            want = room if want < 0 else min(want, room)
+        if want == 0:
+            return b""
+        try:
+            data = t.cast("_Readable", self._source).read(want)
+        except RequestBodyError as exc:
+            self._fail(exc)
+        except ClientDisconnected:  # werkzeug's LimitedStream: the body ended early
+            self._fail(IncompleteBodyError(declared, self.received))
+        except Exception as exc:  # a malformed chunk, a reset connection...
+            self._fail(
+                IncompleteBodyError(
+                    declared, self.received, f"the body could not be read: {exc or type(exc)}"
+                ),
+                exc,
+            )
+        if not data:
+            if declared is not None and self.received < declared:
+                self._fail(IncompleteBodyError(declared, self.received))
+            self.ended = True
+            return b""
+        self.received += len(data)
+        if limit is not None and self.received > limit:
+            self._fail(BodyTooLargeError(limit, self._limit_text))
+        if declared is not None and self.received >= declared:
+            self.ended = True
+        return data
+
+    def _fail(self, error: RequestBodyError, cause: BaseException | None = None) -> t.NoReturn:
+        self._error = error
+        raise error from cause
 
 
 class Sink(t.Protocol):
@@ -169,7 +262,16 @@ class Exchange:
     :param mode: how framework responses and warnings behave.
     """
 
-    __slots__ = ("exception", "match", "mode", "notices", "raw", "revalidate_hook", "revalidated")
+    __slots__ = (
+        "aborted",
+        "exception",
+        "match",
+        "mode",
+        "notices",
+        "raw",
+        "revalidate_hook",
+        "revalidated",
+    )
 
     def __init__(self, raw: RawRequest, mode: Mode = "production") -> None:
         self.raw = raw
@@ -177,6 +279,9 @@ class Exchange:
         self.match: Match | None = None
         self.notices: list[Notice] = []
         self.exception: BaseException | None = None
+        #: True when the response was cut short after its head went out (the handler raised
+        #: mid-stream): a door must end the connection rather than complete the response.
+        self.aborted = False
         self.revalidated: list[str] = []
         #: Called with each path passed to ``res.revalidate()``; set by ``App(revalidate=...)``.
         self.revalidate_hook: t.Callable[[str], None] | None = None

@@ -21,11 +21,13 @@ from ._errorpages import (
     send_dev_error_page,
     send_internal_error,
     send_not_found_page,
+    send_plain_error,
     send_slash_redirect,
 )
+from ._guard import request_problem
 from ._wire import Exchange, Mode, RawRequest, Sink
 from ._wsgi import WSGISink, raw_request_from_environ
-from .errors import SettingsError
+from .errors import RequestError, SettingsError
 from .loader import LoadedRoute, Loader, get_loader
 from .middleware.runner import MiddlewareRunner, strip_internal_headers
 from .pages.dispatch import run_pages_route
@@ -126,7 +128,9 @@ class App:
         for name in ("middleware.py", "proxy.py"):
             path = self.root / name
             if path.is_file():
-                return MiddlewareRunner(self.loader, path)
+                return MiddlewareRunner(
+                    self.loader, path, body_limit=self.settings.body_size_limit
+                )
         return None
 
     def _signature(self) -> tuple[float, ...]:
@@ -182,6 +186,12 @@ class App:
         exchange.revalidate_hook = self.revalidate_hook
         method = raw.method
         try:
+            problem = request_problem(raw)
+            if problem is not None:
+                # Before routing, so every door and every kind of route gets it.
+                logger.debug("400 for %s %r: %s", method, raw.url, problem.reason)
+                send_bad_request_page(sink, method, close=problem.close)
+                return exchange
             if self.mode == "development":
                 self._reload_if_changed()
             path = raw.path
@@ -223,11 +233,12 @@ class App:
         sink: Sink,
         params: dict[str, str | list[str]],
     ) -> None:
+        limit = loaded.config.body_size_limit or self.settings.body_size_limit
         if loaded.kind == "app":
-            run_app_route(loaded.module, exchange, sink, params)
+            run_app_route(loaded.module, exchange, sink, params, body_limit=limit)
         elif loaded.kind == "edge":
             assert loaded.handler is not None  # the loader guarantees a handler for edge files
-            run_edge_route(loaded.handler, exchange, sink, params)
+            run_edge_route(loaded.handler, exchange, sink, params, body_limit=limit)
         else:
             assert loaded.handler is not None  # the loader guarantees a handler for pages files
             run_pages_route(
@@ -249,6 +260,11 @@ class App:
     def _answer_exception(self, exchange: Exchange, sink: Sink, exc: Exception) -> None:
         if isinstance(exc, ConnectionError) and sink.disconnected:
             return  # the client went away mid-stream: nothing to answer, nothing to report
+        if isinstance(exc, RequestError) and not sink.started:
+            # A body cut short or over the limit (raised by a read): the client's error.
+            logger.debug("%s for %s %s: %s", exc.status, exchange.raw.method, exchange.raw.url, exc)
+            send_plain_error(sink, exchange.raw.method, exc.status, exc.message, close=True)
+            return
         exchange.exception = exc
         match = exchange.match
         where = match.route.relfile if match else exchange.raw.path
@@ -257,7 +273,8 @@ class App:
             exc_info=exc,
         )
         if sink.started:
-            # The head is out: all HTTP lets us do is end the response early.
+            # The head is out: the door cuts the connection so the client sees a cut response.
+            exchange.aborted = True
             sink.finish()
             return
         if exchange.mode == "development":
@@ -279,8 +296,8 @@ class App:
     ) -> t.Iterable[bytes]:
         """The WSGI entry point (gunicorn, ``routekit serve``, any WSGI server)."""
         sink = WSGISink(start_response)
-        self.handle(raw_request_from_environ(environ), sink)
-        return sink.body_iterable()
+        exchange = self.handle(raw_request_from_environ(environ), sink)
+        return sink.close(exchange)
 
     def __repr__(self) -> str:
         return f"<routekit.App {str(self.root)!r} mode={self.mode} routes={len(self.routes)}>"

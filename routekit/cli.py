@@ -99,6 +99,7 @@ def _cmd_serve(args: argparse.Namespace) -> int:
     from werkzeug.serving import is_running_from_reloader, run_simple
 
     from ._env import env_files
+    from ._wsgi import RequestHandler
     from .app import App
 
     app = App(args.root, dev=not args.prod)
@@ -115,6 +116,7 @@ def _cmd_serve(args: argparse.Namespace) -> int:
         reloader_type="stat",
         extra_files=[str(p) for p in env_files(app.root, app.mode)] if reload else None,
         threaded=True,
+        request_handler=RequestHandler,
     )
     return 0
 

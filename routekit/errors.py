@@ -17,9 +17,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 __all__ = [
+    "BodyTooLargeError",
     "ConfigError",
+    "IncompleteBodyError",
     "ModuleDefinitionError",
+    "RequestBodyError",
     "RequestError",
+    "ResponseAbortedError",
     "ResponseStateError",
     "RouteDefinitionError",
     "RouteImportError",
@@ -140,6 +144,62 @@ class RequestError(RoutekitError):
         self.status = status
         self.message = message
         super().__init__(f"{status} {message}")
+
+
+class RequestBodyError(RequestError):
+    """The request body cannot be used; raised by every body reader, pages and Web alike.
+
+    Raised before a pages handler runs (body parsing) or from the read itself
+    (``req.stream``, ``await request.body()``); the pipeline answers its status and message
+    with ``Connection: close``, since the rest of the body cannot be trusted or skipped.
+    """
+
+
+class IncompleteBodyError(RequestBodyError):
+    """The body ended before its declared ``Content-Length`` (the client closed early), or
+    its chunked encoding is malformed: ``400 Invalid body``, the handler never sees it.
+
+    :param declared: the declared ``Content-Length``, ``None`` for a chunked body.
+    :param received: the bytes that arrived.
+    """
+
+    def __init__(self, declared: int | None, received: int, reason: str | None = None) -> None:
+        self.declared = declared
+        self.received = received
+        self.reason = reason or (
+            f"the client declared Content-Length: {declared} but the body ended after "
+            f"{received} bytes"
+        )
+        super().__init__(400, "Invalid body")
+
+    def __str__(self) -> str:
+        return f"400 Invalid body: {self.reason}"
+
+
+class BodyTooLargeError(RequestBodyError):
+    """The body is over the route's limit: ``413 Body exceeded <limit> limit``.
+
+    Raised from the declared ``Content-Length`` without reading, or as soon as a chunked
+    body passes the limit.
+
+    :param limit: the limit in bytes.
+    :param limit_text: the limit as configured (``"10mb"``), echoed in the message.
+    """
+
+    def __init__(self, limit: int, limit_text: str) -> None:
+        self.limit = limit
+        self.limit_text = limit_text
+        super().__init__(413, f"Body exceeded {limit_text} limit")
+
+
+class ResponseAbortedError(RoutekitError, ConnectionAbortedError):
+    """Raised by the WSGI door when a handler failed after the response head went out.
+
+    The server then drops the connection instead of ending the response as complete (no
+    terminating chunk, no short body under a ``Content-Length``), so the client can tell the
+    response was cut. A ``ConnectionError``, so servers treat it as the dropped connection
+    it is (werkzeug appends nothing); the handler's exception is the ``__cause__``.
+    """
 
 
 class ResponseStateError(RoutekitError, RuntimeError):

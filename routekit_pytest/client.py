@@ -22,7 +22,15 @@ from routekit._wire import BufferSink, RawRequest
 from routekit.errors import RoutekitError
 
 from ._jar import CookieJar
-from ._reqspec import MISSING, NO_BODY, BodySpec, build_raw, check_conflicts, encode_body
+from ._reqspec import (
+    MISSING,
+    NO_BODY,
+    BodySpec,
+    build_raw,
+    check_conflicts,
+    encode_body,
+    split_url,
+)
 from ._stream import QueueSink
 from .cookies import parse_set_cookie
 from .response import ClientResponse, SentRequest, _Stream
@@ -154,6 +162,14 @@ class Client:
         :param stream: run the pipeline on a worker thread; read with ``res.iter_chunks()``
             and ``close()`` the response (or use it as a context manager).
         :param timeout: for ``stream=True``: seconds to wait for the head and each chunk.
+
+        A ``Host``, ``Content-Length`` or ``Transfer-Encoding`` header in *headers* is sent
+        as given and read as a server would: a forged ``Host`` is answered 400, a body shorter
+        than its declared length ``400 Invalid body``.
+
+        :raises ValueError: *url* is an absolute URL that cannot be parsed.
+        :raises TypeError: contradictory keywords (two bodies, ``auth=`` and an
+            ``Authorization`` header...).
         """
         # A bare client.get(url) (or url + json=) is the common case: skip what it cannot need.
         if spec:
@@ -230,10 +246,8 @@ class Client:
     ) -> ClientResponse:
         jar_cookie: str | None = None
         if self.cookie_jar:  # an empty jar has nothing to send: no URL split, no clock
-            parts = urlsplit(url)
-            scheme = parts.scheme or self._scheme
-            host = parts.netloc or self._host
-            jar_cookie = self.cookie_jar.header_for(scheme, host, parts.path or "/")
+            scheme, host, path, _ = split_url(url, self._scheme, self._host)
+            jar_cookie = self.cookie_jar.header_for(scheme, host, path or "/")
         raw = build_raw(
             method,
             url,

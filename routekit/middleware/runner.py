@@ -17,6 +17,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from .._aio import call_maybe_async
+from ..config import DEFAULT_BODY_LIMIT, SizeLimit
 from ..errors import ModuleDefinitionError, RoutekitError
 from ..pages._status import reason_phrase
 from ..web.dispatch import send_web_response
@@ -31,7 +32,6 @@ if t.TYPE_CHECKING:
     from ..loader import Loader
 
 __all__ = [
-    "BODY_LIMIT",
     "MiddlewareOutcome",
     "MiddlewareRewriteError",
     "MiddlewareRunner",
@@ -39,9 +39,6 @@ __all__ = [
     "run_middleware_module",
     "strip_internal_headers",
 ]
-
-#: Next.js' ``middlewareClientMaxBodySize`` default: middleware sees at most 10 MB of body.
-BODY_LIMIT = 10 * 1024 * 1024
 
 # Headers only Next.js itself may set; a client sending them could skip middleware
 # (x-middleware-subrequest, CVE-2025-29927) or fake a rewrite. Every x-middleware-* goes.
@@ -109,25 +106,18 @@ def middleware_function(module: ModuleType, file: str = "middleware.py") -> t.Ca
 
 
 class _Tee:
-    """The middleware's view of the body: the first ``limit`` bytes, remembered for replay."""
+    """The middleware's view of the body: every byte it reads is kept for the route.
 
-    def __init__(self, stream: t.Any, limit: int) -> None:
+    The middleware reads through a :class:`~routekit._wire.BodyReader` with the body limit,
+    so at most the limit plus one byte is ever kept.
+    """
+
+    def __init__(self, stream: t.Any) -> None:
         self.stream = stream
-        self.limit = limit
         self.buffer = bytearray()
-        self.truncated = False
 
     def read(self, size: int = -1) -> bytes:
-        room = self.limit - len(self.buffer)
-        if room <= 0:
-            if not self.truncated:
-                # One byte more tells a body over the limit apart from one that fits; it
-                # belongs to the route, so it joins the replay buffer.
-                spill: bytes = self.stream.read(1)
-                self.truncated = bool(spill)
-                self.buffer += spill
-            return b""
-        data: bytes = self.stream.read(room if size < 0 else min(size, room))
+        data: bytes = self.stream.read(size)
         self.buffer += data
         return data
 
@@ -258,7 +248,7 @@ def run_middleware_module(
     *,
     file: str = "middleware.py",
     matcher: MiddlewareMatcher | None = None,
-    body_limit: int = BODY_LIMIT,
+    body_limit: SizeLimit = DEFAULT_BODY_LIMIT,
 ) -> MiddlewareOutcome:
     """Run the middleware *module* for *exchange* and apply what it returns.
 
@@ -268,6 +258,10 @@ def run_middleware_module(
 
     :param file: the module's file relative to the root, named in errors.
     :param matcher: the compiled matcher; default: from the module's ``config``.
+    :param body_limit: the most body bytes the middleware may read. Next.js hands middleware
+        the first 10 MB of a larger body; routekit refuses it instead (a middleware never
+        judges a cut body), so reading past it raises
+        :class:`~routekit.errors.BodyTooLargeError` (answered 413).
     :raises TypeError: the middleware returned something other than a ``Response`` (Next.js:
         ``Expected an instance of Response to be returned``); the app answers 500.
     """
@@ -282,19 +276,13 @@ def run_middleware_module(
 
     tee: _Tee | None = None
     if raw.body is not None and raw.method.upper() not in ("GET", "HEAD"):
-        tee = _Tee(raw.body, body_limit)
+        tee = _Tee(raw.body)
         raw.body = tee
     try:
-        request = request_from_raw(raw)
+        request = request_from_raw(raw, body_limit=body_limit)
         result = call_maybe_async(func, request)
     finally:
         if tee is not None:
-            if tee.truncated:
-                exchange.notice(
-                    "middleware-body-limit",
-                    f"Request body exceeded {body_limit // (1024 * 1024)}MB for {raw.path}. "
-                    "Only the first part was available to middleware; the route gets it all.",
-                )
             raw.body = _Replay(bytes(tee.buffer), tee.stream)
 
     if result is None:
@@ -360,10 +348,14 @@ class MiddlewareRunner:
 
     :param loader: the project's :class:`~routekit.loader.Loader` (imports the file once).
     :param path: the middleware file.
+    :param body_limit: the most body bytes the middleware may read (``body_size_limit``).
     """
 
-    def __init__(self, loader: Loader, path: str | Path) -> None:
+    def __init__(
+        self, loader: Loader, path: str | Path, *, body_limit: SizeLimit = DEFAULT_BODY_LIMIT
+    ) -> None:
         self.loader = loader
+        self.body_limit = body_limit
         self.path = Path(path)
         self.file = self.path.name
         self._module: ModuleType | None = None
@@ -380,7 +372,9 @@ class MiddlewareRunner:
     def run(self, exchange: Exchange, sink: Sink) -> MiddlewareOutcome:
         """Run the middleware for *exchange*; see :func:`run_middleware_module`."""
         module, matcher = self._load()
-        return run_middleware_module(module, exchange, sink, file=self.file, matcher=matcher)
+        return run_middleware_module(
+            module, exchange, sink, file=self.file, matcher=matcher, body_limit=self.body_limit
+        )
 
     def __repr__(self) -> str:
         return f"<MiddlewareRunner {self.file}>"

@@ -23,6 +23,7 @@ import math
 import re
 import typing as t
 
+from .._wire import BodyReader
 from ..errors import RequestError, RoutekitError
 from ._query import JS_WHITESPACE, parse_querystring
 
@@ -161,35 +162,17 @@ def read_limited(
     Reads stop at a declared *content_length*, and never ask for more than one byte past
     the limit, so an oversized upload is not buffered.
 
-    :raises RequestError: ``413 Body exceeded <limit_text> limit`` once more than *limit*
-        bytes arrive (or are declared); ``400 Invalid body`` when the stream fails.
+    :raises BodyTooLargeError: ``413 Body exceeded <limit_text> limit`` once more than *limit*
+        bytes arrive (or are declared; deliberately earlier than raw-body, which counts
+        received bytes: same answer).
+    :raises IncompleteBodyError: ``400 Invalid body`` when the stream fails or ends before
+        the declared length (raw-body's ``request size did not match content length``).
     """
-    if content_length is not None and content_length > limit:
-        # Deliberately earlier than raw-body (which counts received bytes): same answer.
-        raise _too_large(limit_text)
+    reader = BodyReader(stream, content_length, limit, limit_text)
     chunks: list[bytes] = []
-    received = 0
-    while True:
-        want = min(CHUNK_SIZE, limit + 1 - received)
-        if content_length is not None:
-            want = min(want, content_length - received)
-            if want <= 0:
-                break
-        try:
-            chunk = stream.read(want)
-        except Exception as exc:  # any transport failure is raw-body's "Invalid body"
-            raise RequestError(400, "Invalid body") from exc
-        if not chunk:
-            break
-        received += len(chunk)
-        if received > limit:
-            raise _too_large(limit_text)
+    while chunk := reader.read(CHUNK_SIZE):
         chunks.append(chunk)
     return b"".join(chunks)
-
-
-def _too_large(limit_text: str) -> RequestError:
-    return RequestError(413, f"Body exceeded {limit_text} limit")
 
 
 def _has_no_body(raw: RawRequest) -> bool:
@@ -296,7 +279,9 @@ class BodyStream(io.RawIOBase):
     """The raw request body as a binary file (``req.stream`` with ``bodyParser: False``).
 
     ``read()`` without a size reads in bounded chunks until the end; reads stop at the
-    declared ``Content-Length``.
+    declared ``Content-Length``, and a body that ends before it raises
+    :class:`~routekit.errors.IncompleteBodyError` (answered ``400 Invalid body`` unless the
+    handler catches it).
 
     :param source: the transport's readable, or ``None`` for a request without a body.
     :param length: the declared ``Content-Length``, if any.
@@ -304,24 +289,16 @@ class BodyStream(io.RawIOBase):
 
     def __init__(self, source: t.Any, length: int | None = None) -> None:
         super().__init__()
-        self._source = source
-        self._remaining = length
+        self._reader = BodyReader(source, length)
 
     def readable(self) -> bool:
         return True
 
     def readinto(self, buffer: WriteableBuffer, /) -> int:
         view = memoryview(buffer).cast("B")
-        size = len(view)
-        if self._remaining is not None:
-            size = min(size, self._remaining)
-        if self._source is None or size == 0:
-            return 0
-        data = self._source.read(size)
+        data = self._reader.read(len(view))
         count = len(data)
         view[:count] = data
-        if self._remaining is not None:
-            self._remaining -= count
         return count
 
 

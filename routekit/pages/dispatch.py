@@ -12,7 +12,7 @@ import typing as t
 
 from .._aio import call_maybe_async
 from .._wire import NOTICE_RETURNED_VALUE, NOTICE_UNENDED
-from ..errors import RequestError, RoutekitError
+from ..errors import RequestBodyError, RequestError, RoutekitError
 from .request import build_request
 from .response import ApiResponse
 
@@ -94,6 +94,9 @@ def run_pages_route(
     except RequestError as exc:
         res.status_code = exc.status
         res.status_message = exc.message
+        if isinstance(exc, RequestBodyError):
+            # The body was refused unread or cut short: the connection cannot carry more.
+            res.set_header("Connection", "close")
         res.end(exc.message)
         return res
     result = call_maybe_async(handler, req, res)

@@ -15,7 +15,8 @@ from collections.abc import AsyncIterator, Callable, Mapping
 from dataclasses import dataclass, field
 
 from .._aio import call_maybe_async, run_coroutine
-from ..errors import RoutekitError
+from ..config import DEFAULT_BODY_LIMIT, SizeLimit
+from ..errors import BodyTooLargeError, RequestBodyError, RoutekitError
 from ..pages._status import reason_phrase
 from .context import NotFoundSignal, RedirectSignal, RequestScope, activate_scope, no_scope
 from .cookies import split_cookies_string
@@ -169,13 +170,31 @@ def _check_app_response(result: object, where: str, method: str, url: str) -> Re
     return result
 
 
+def _refuse_declared_oversize(exchange: Exchange, body_limit: SizeLimit) -> None:
+    """413 from the declared length alone, before the handler runs or a byte is read."""
+    raw = exchange.raw
+    declared = raw.content_length
+    if declared is not None and declared > body_limit.size and raw.method not in ("GET", "HEAD"):
+        raise BodyTooLargeError(*body_limit)
+
+
 def run_app_route(
-    module: ModuleType, exchange: Exchange, sink: Sink, params: Mapping[str, str | list[str]]
+    module: ModuleType,
+    exchange: Exchange,
+    sink: Sink,
+    params: Mapping[str, str | list[str]],
+    *,
+    body_limit: SizeLimit = DEFAULT_BODY_LIMIT,
 ) -> None:
     """Answer *exchange* with the app-route *module* (``app/**/route.py``), per §2 of the spec.
 
     Never raises for a handler's error: it is logged, kept in ``exchange.exception`` and
     answered with an empty 500.
+
+    :param body_limit: the most body bytes the request's readers accept.
+    :raises RequestBodyError: the body is over *body_limit* (from its declared length,
+        before the handler runs, or from a read), cut short or malformed; the pipeline
+        answers it (413 or 400).
     """
     from .request import request_from_raw
 
@@ -198,8 +217,9 @@ def run_app_route(
         return
 
     where = _where(exchange, getattr(module, "__file__", None) or module.__name__)
+    _refuse_declared_oversize(exchange, body_limit)
     try:
-        request = request_from_raw(exchange.raw)
+        request = request_from_raw(exchange.raw, body_limit=body_limit)
     except Exception as exc:
         send_web_response(_fail(exchange, exc, where), exchange, sink)
         return
@@ -214,6 +234,8 @@ def run_app_route(
         response = scope.apply_cookies(redirect)
     except NotFoundSignal:
         response = Response(None, 404)
+    except RequestBodyError:
+        raise  # the client's fault, not the handler's: answered by the pipeline
     except Exception as exc:
         response = _fail(exchange, exc, where)
     send_web_response(response, exchange, sink)
@@ -236,18 +258,26 @@ def run_edge_route(
     exchange: Exchange,
     sink: Sink,
     params: Mapping[str, str | list[str]],
+    *,
+    body_limit: SizeLimit = DEFAULT_BODY_LIMIT,
 ) -> None:
     """Answer *exchange* with an edge pages handler (``config = {"runtime": "edge"}``).
 
     One function for every method, no 405 and no automatic HEAD/OPTIONS; route params are
     read from ``request.next_url.search_params``. ``headers()``/``cookies()`` are unavailable.
+
+    :param body_limit: as for :func:`run_app_route`.
+    :raises RequestBodyError: as for :func:`run_app_route`.
     """
     from .request import request_from_raw
 
     where = _where(exchange, getattr(handler, "__module__", "edge handler"))
+    _refuse_declared_oversize(exchange, body_limit)
     try:
         request = request_from_raw(
-            exchange.raw, query_string=_edge_query(exchange.raw.query_string, params)
+            exchange.raw,
+            query_string=_edge_query(exchange.raw.query_string, params),
+            body_limit=body_limit,
         )
         with no_scope():
             result = call_maybe_async(handler, request)
@@ -257,6 +287,8 @@ def run_edge_route(
                 f"'{where}' returned {type(result).__name__})"
             )
         response = result
+    except RequestBodyError:
+        raise
     except Exception as exc:
         response = _fail(exchange, exc, where)
     send_web_response(response, exchange, sink)
@@ -304,7 +336,8 @@ def send_web_response(response: Response, exchange: Exchange, sink: Sink) -> Non
 
     Iterator bodies are written chunk by chunk as produced; HEAD gets no body. When the
     client goes away the iterator is closed, so an endless stream ends. An error raised by
-    the iterator mid-stream is logged and kept in ``exchange.exception``; the response ends.
+    the iterator mid-stream is logged and kept in ``exchange.exception``, and
+    ``exchange.aborted`` tells the door to cut the connection.
     """
     try:
         source = response._take_body()
@@ -345,6 +378,8 @@ def send_web_response(response: Response, exchange: Exchange, sink: Sink) -> Non
                 break
     except Exception as exc:
         _fail(exchange, exc, _where(exchange, exchange.raw.path))
+        # The head is out: ending the response normally would pass the cut for complete.
+        exchange.aborted = True
     finally:
         _close(source)
     with contextlib.suppress(OSError):

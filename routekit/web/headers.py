@@ -6,10 +6,10 @@ Not werkzeug's ``Headers``: Fetch lower-cases names, joins repeated values with 
 
 from __future__ import annotations
 
-import re
 import typing as t
 from collections.abc import Iterable, Iterator, Mapping
 
+from .._syntax import BAD_HEADER_VALUE, TOKEN
 from ..errors import RoutekitError
 
 __all__ = ["Headers", "HeadersInit", "InvalidHeaderError", "ReadonlyHeadersError"]
@@ -17,15 +17,15 @@ __all__ = ["Headers", "HeadersInit", "InvalidHeaderError", "ReadonlyHeadersError
 #: Anything ``Headers(...)`` accepts: another ``Headers``, a mapping or ``(name, value)`` pairs.
 HeadersInit = t.Union["Headers", Mapping[str, str], Iterable[tuple[str, str]]]
 
-_TOKEN = re.compile(r"^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$")
-# Fetch strips HTTP whitespace around values and rejects NUL, CR, LF and non-byte characters.
-_BAD_VALUE = re.compile(r"[\x00\r\n]|[^\x00-\xff]")
 
 
 class InvalidHeaderError(RoutekitError, TypeError):
-    """A header name that is not an HTTP token, or a value with NUL/CR/LF or non-Latin-1 text.
+    """A header name that is not an HTTP token, or a value with a control character or
+    non-Latin-1 text.
 
-    A ``TypeError``, as in Fetch.
+    A ``TypeError``, as in Fetch. Fetch itself lets the controls other than NUL, CR and LF
+    through; routekit refuses them as pages ``res.set_header`` and Node's
+    ``res.setHeader`` do, so a value copied from a request cannot smuggle one out.
     """
 
 
@@ -71,12 +71,12 @@ class Headers:
     def _check(self, op: str, name: str, value: str | None = None) -> tuple[str, str]:
         if self._readonly is not None:
             raise ReadonlyHeadersError(self._readonly)
-        if not isinstance(name, str) or not _TOKEN.match(name):
+        if not isinstance(name, str) or not TOKEN.match(name):
             raise InvalidHeaderError(f'Headers.{op}: "{name}" is an invalid header name.')
         if value is None:
             return name.lower(), ""
         norm = _normalise_value(value)
-        if _BAD_VALUE.search(norm):
+        if BAD_HEADER_VALUE.search(norm):
             raise InvalidHeaderError(f'Headers.{op}: "{value}" is an invalid header value.')
         return name.lower(), norm
 
