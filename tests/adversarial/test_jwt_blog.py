@@ -129,7 +129,7 @@ def blog_door(
             os.environ.pop(name, None)
 
 
-POST = {"title": "hello", "body": "world"}
+POST = {"text": "hello world"}
 
 
 def _post_over_socket(door: t.Any, token: str) -> int | None:
