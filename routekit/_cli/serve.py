@@ -115,6 +115,7 @@ class _RequestHandler(WSGIRequestHandler):
 
     def run_wsgi(self) -> None:
         self._in_app, self._status = True, "-"
+        self.environ = {}  # werkzeug fills it in; never the previous request's
         start = time.perf_counter()
         try:
             super().run_wsgi()
@@ -131,16 +132,18 @@ class _RequestHandler(WSGIRequestHandler):
 
     def _log_access(self, code: int | str, seconds: float | None) -> None:
         style = self.style
-        target = _escape(f"{self.command or '-'} {getattr(self, 'path', '') or '-'}")
-        status = code.value if hasattr(code, "value") else code
-        parts = [self.address_string(), style(target, "bold")]
-        parts.append(style.status(int(status)) if str(status).isdigit() else str(status))
+        if seconds is None:
+            target = getattr(self, "requestline", "") or "-"
+        else:
+            target = f"{self.command} {self.path}"
+        status = str(getattr(code, "value", code))
+        parts = [self.address_string(), style(_escape(target), "bold")]
+        parts.append(style.status(int(status)) if status.isdigit() else status)
         if seconds is not None:
             parts.append(style(_duration(seconds), "dim"))
-        environ = getattr(self, "environ", None) if seconds is not None else None
-        exchange: Exchange | None = environ.get(EXCHANGE_KEY) if environ else None
-        if exchange is not None and exchange.match is not None:
-            parts.append(style(exchange.match.route.relfile, "dim"))
+            exchange: Exchange | None = self.environ.get(EXCHANGE_KEY)
+            if exchange is not None and exchange.match is not None:
+                parts.append(style(exchange.match.route.relfile, "dim"))
         access_log.info(" ".join(parts))
 
 
@@ -222,9 +225,7 @@ def serve(root: str, *, host: str, port: int, prod: bool, reload: bool) -> int:
         os.environ[_FD_VARIABLE] = str(fd)
         run_with_reloader(lambda: None, extra_files=_watched(app), reloader_type="stat")
         return 0
-    server = make_server(
-        host, port, app, threaded=True, request_handler=_RequestHandler, fd=fd
-    )
+    server = make_server(host, port, app, threaded=True, request_handler=_RequestHandler, fd=fd)
     if not child:
         sock.close()  # the server holds its own duplicate
     if reload:

@@ -64,9 +64,7 @@ def _hints(make_tree: TreeBuilder, *files: str, exts: tuple[str, ...] = ("py",))
         ),
     ],
 )
-def test_hints_did_you_mean(
-    make_tree: TreeBuilder, files: tuple[str, ...], expected: str
-) -> None:
+def test_hints_did_you_mean(make_tree: TreeBuilder, files: tuple[str, ...], expected: str) -> None:
     hints = _hints(make_tree, *files)
     assert hints[0] == expected
     assert hints[-1].startswith(".: no routes found under ")
