@@ -89,6 +89,7 @@ def test_hints_empty_tree(make_tree: TreeBuilder) -> None:
         ("app/api/items/route.py", "app/api/items/routes.py"),  # a helper beside a route
         ("app/api/items/route.py", "app/api/items/_routes.py"),
         ("app/api/items/route.py", "src/app/api/x/route.py"),  # the root has route folders
+        ("app/api/items/route.py", "app/api/items/notes.txt", "pages/apis/README.md"),
     ],
 )
 def test_hints_quiet_for_a_sound_tree(make_tree: TreeBuilder, files: tuple[str, ...]) -> None:
@@ -99,6 +100,8 @@ def test_hints_follow_page_extensions(make_tree: TreeBuilder) -> None:
     hints = _hints(make_tree, "pages/api/hello.api.py", "pages/apis/x.api.py", exts=("api.py",))
     assert [hint.partition(":")[0] for hint in hints] == ["pages/apis"]
     assert _hints(make_tree, "pages/apis/x.txt", exts=("api.py",))[:-1] == []
+    two = _hints(make_tree, "app/api/x/routes.py", exts=("api.py", "py"))  # the same tree
+    assert any(hint.startswith("app/api/x/routes.py: app/api/x/routes.py is not") for hint in two)
 
 
 def test_hints_case_insensitive_file_system_is_not_a_typo(
