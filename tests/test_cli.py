@@ -661,6 +661,24 @@ def test_cli_serve_stops_cleanly(tmp_path: Path, sigint: str, sig: int) -> None:
     assert "Traceback" not in server.err()
 
 
+def test_cli_routes_colours_a_real_terminal(tmp_path: Path) -> None:
+    pty = pytest.importorskip("pty")
+    _write(tmp_path, SITE)
+    primary, secondary = pty.openpty()
+    env = _env_for_child(TERM="xterm")
+    with os.fdopen(primary, "rb", buffering=0) as terminal:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "routekit", "routes", str(tmp_path)], stdout=secondary, env=env
+        )
+        os.close(secondary)
+        assert proc.wait(timeout=60) == 0
+        out = b""
+        with contextlib.suppress(OSError):  # EIO once the child's side is closed
+            while chunk := terminal.read(4096):
+                out += chunk
+    assert out.startswith(b"\x1b[1mURL ")
+
+
 def test_python_dash_m_routekit(tmp_path: Path) -> None:
     _write(tmp_path, SITE)
     command = [sys.executable, "-m", "routekit"]
