@@ -42,8 +42,6 @@ _MARKER = re.compile(r"^\s*<!--\s*test:\s*(?P<kind>[a-z]+)(?:\s+(?P<args>.*?))?\
 _FENCE = re.compile(r"^\s*(?P<fence>```+)\s*(?P<lang>[\w+-]*)\s*$")
 _COMMANDS = ("python3", "pip", ".", "routekit", "curl", "pytest")
 _BANNER = re.compile(r"on http://127\.0\.0\.1:(?P<port>\d+) ")
-#: The routekit distributions must not leak into the new environment from this one.
-_OURS = re.compile(r"^(_?routekit|__editable__|_editable_impl_routekit)|\.pth$")
 
 pytestmark = pytest.mark.skipif(
     not (REPO / "pyproject.toml").is_file(), reason="needs the source tree"
@@ -177,14 +175,39 @@ def dist(tmp_path_factory: pytest.TempPathFactory) -> Dist:
     (clone,) = (path for path in folder.iterdir() if path.is_dir())
     _run([*hatchling, "-t", "wheel"], clone)  # the wheel from the sdist, as `python -m build`
     (wheel,) = folder.glob("routekit-*.whl")
-    # This environment's packages, less routekit itself, stand in for the package index.
+    # What pip would fetch, taken from this environment: the distributions routekit[testing]
+    # and the README's `.[examples]` need, and the build backend; nothing else (no xdist, no
+    # coverage), so the new environment is as bare as a user's.
     deps = folder / "deps"
     deps.mkdir()
-    for site in {sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"]}:
-        for entry in Path(site).iterdir():
-            if not _OURS.search(entry.name) and not (deps / entry.name).exists():
-                (deps / entry.name).symlink_to(entry)
+    for dist in _closure(["routekit[testing,examples]", "hatchling", "editables"]):
+        for top in {Path(str(file)).parts[0] for file in dist.files or ()} - {"..", "__pycache__"}:
+            source = Path(str(dist.locate_file(top)))
+            if source.exists() and not (deps / top).exists():
+                (deps / top).symlink_to(source)
     return Dist(folder, sdist, wheel, clone, deps)
+
+
+def _closure(requirements: list[str]) -> list[metadata.Distribution]:
+    """The installed distributions *requirements* need, recursively, less routekit itself."""
+    from packaging.requirements import Requirement
+    from packaging.utils import canonicalize_name
+
+    found: dict[str, metadata.Distribution] = {}
+    todo = [Requirement(text) for text in requirements]
+    while todo:
+        requirement = todo.pop()
+        name = canonicalize_name(requirement.name)
+        if name in found:
+            continue
+        dist = found[name] = metadata.distribution(requirement.name)
+        extras = ["", *sorted(requirement.extras)]
+        for text in dist.requires or ():
+            needed = Requirement(text)
+            marker = needed.marker
+            if marker is None or any(marker.evaluate({"extra": extra}) for extra in extras):
+                todo.append(needed)
+    return [dist for name, dist in sorted(found.items()) if name != "routekit"]
 
 
 def test_distributions_carry_the_license_and_the_project_urls(dist: Dist) -> None:
