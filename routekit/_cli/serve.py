@@ -21,6 +21,7 @@ import time
 import typing as t
 from pathlib import Path
 
+# run_simple's own reloader entry point; werkzeug.serving has no public name for it.
 from werkzeug._reloader import run_with_reloader
 from werkzeug.serving import (
     LISTEN_QUEUE,
