@@ -11,6 +11,7 @@ from routekit._cli.serve import (
     _duration,
     _escape,
     _ReloaderMessages,
+    _watched,
     banner,
     bind,
     bind_error,
@@ -95,3 +96,11 @@ def test_banner(tmp_path: Path) -> None:
     coloured = banner(App(tmp_path, dev=False), "http://x:1", reload=False, style=Style(True))
     assert "\x1b[33mproduction mode\x1b[0m" in coloured
     assert coloured.endswith("(1 route)")
+
+
+def test_watched_files_restart_on_settings_and_env(tmp_path: Path) -> None:
+    watched = _watched(App(tmp_path, dev=True))
+    names = [name.rpartition("/")[2] for name in watched]
+    assert names[:2] == ["pyproject.toml", "routekit.toml"]
+    assert ".env" in names
+    assert ".env.development" in names
