@@ -116,9 +116,10 @@ class App:
     def _require_env(self) -> None:
         missing = [name for name in self.settings.required_env if not os.environ.get(name)]
         if missing:
+            example = " (see .env.example)" if (self.root / ".env.example").is_file() else ""
             raise SettingsError(
                 f"production needs the environment variable(s) {', '.join(missing)}; set them "
-                f"in the environment or in {self.root / '.env'} (see .env.example).",
+                f"in the environment or in {self.root / '.env'}{example}.",
                 "required_env",
             )
 

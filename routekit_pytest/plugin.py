@@ -191,9 +191,9 @@ def _default_root(config: pytest.Config) -> Path | None:
 
 @pytest.fixture
 def routekit_app(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> App:
-    """The :class:`~routekit.App` under test, in test mode (built once per root and settings).
+    """The routekit.App under test, in test mode, built once per project root and settings.
 
-    Override it in a ``conftest.py`` to build the app yourself.
+    Override it in a conftest.py to build the app yourself.
     """
     root, env, settings = _marker_spec(t.cast("pytest.Item", request.node))
     _apply_env(monkeypatch, env)
@@ -205,7 +205,7 @@ def routekit_app(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
 
 @pytest.fixture
 def client(routekit_app: App, request: pytest.FixtureRequest) -> Iterator[Client]:
-    """A :class:`~routekit_pytest.Client` for ``routekit_app``; its cookies live for one test."""
+    """A routekit_pytest.Client for routekit_app (in-process); its cookies last for one test."""
     from .client import Client
 
     plugin = request.config.stash.get(_COV, None)
@@ -217,7 +217,7 @@ def client(routekit_app: App, request: pytest.FixtureRequest) -> Iterator[Client
 
 @pytest.fixture
 def async_client(client: Client) -> Iterator[AsyncClient]:
-    """:class:`~routekit_pytest.AsyncClient` over ``client``, for ``async def`` tests."""
+    """A routekit_pytest.AsyncClient over the client fixture, for async def tests."""
     from .client import AsyncClient
 
     test_client = AsyncClient(client)
@@ -227,9 +227,9 @@ def async_client(client: Client) -> Iterator[AsyncClient]:
 
 @pytest.fixture
 def create_mocks(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> CreateMocks:
-    """:func:`routekit_pytest.create_mocks`, taking ``env=`` too (undone after the test).
+    """A (req, res) factory like routekit_pytest.create_mocks(), with env={...} set for the test.
 
-    The ``env`` of a ``@pytest.mark.routekit`` marker is applied as well.
+    The env of a @pytest.mark.routekit marker is applied as well.
     """
     from . import mocks
 
