@@ -39,9 +39,7 @@ def _project(root: Path, files: dict[str, str]) -> Path:
 
 
 def test_blitz_first_api_route_is_served(tmp_path: Path) -> None:
-    root = _project(
-        tmp_path, {"app/api/hello.py": HELLO, "app/projects/api/webhook.py": WEBHOOK}
-    )
+    root = _project(tmp_path, {"app/api/hello.py": HELLO, "app/projects/api/webhook.py": WEBHOOK})
     client = Client(App(root, mode="test"))
     hello = client.get("/api/hello")
     assert (hello.status_code, hello.json_data()) == (200, {"name": "John Doe"})

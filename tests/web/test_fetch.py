@@ -8,6 +8,7 @@ import io
 import json
 import re
 import typing as t
+from collections.abc import Iterator
 
 import httpx
 import pytest
@@ -109,6 +110,24 @@ def test_fetch_drops_hop_by_hop_response_headers(respx_mock: respx.MockRouter) -
     )
     response = fetch_sync(f"{API}/t")
     assert [name for name, _ in response.headers] == ["content-length", "x-kept"]
+
+
+def test_fetch_drops_a_header_value_fetch_cannot_hold(respx_mock: respx.MockRouter) -> None:
+    respx_mock.get(f"{API}/t").mock(
+        return_value=httpx.Response(200, headers=[("x-bad", "a\x00b"), ("x-good", "1")])
+    )
+    response = fetch_sync(f"{API}/t")
+    assert (response.headers.has("x-bad"), response.headers.get("x-good")) == (False, "1")
+
+
+def test_fetch_body_closed_before_reading_yields_nothing(respx_mock: respx.MockRouter) -> None:
+    # What send_web_response does when the client left before the first chunk.
+    respx_mock.get(f"{API}/t").mock(return_value=httpx.Response(200, text="never read"))
+    body = fetch_sync(f"{API}/t")._take_body()
+    assert isinstance(body, Iterator)
+    t.cast("t.Any", body).close()
+    t.cast("t.Any", body).close()  # closing twice is harmless
+    assert list(body) == []
 
 
 def test_fetch_keeps_every_set_cookie(respx_mock: respx.MockRouter) -> None:
@@ -298,6 +317,7 @@ def test_fetch_keywords_override_a_request(respx_mock: respx.MockRouter) -> None
         ("reload", {"pragma": "no-cache", "cache-control": "no-cache"}),
         ("no-cache", {"cache-control": "max-age=0"}),
         ("force-cache", {}),
+        ("only-if-cached", {}),
         (None, {}),
     ],
 )
@@ -308,9 +328,13 @@ def test_fetch_cache_modes_add_fetchs_headers(
     assert {k: header[k] for k in ("pragma", "cache-control") if k in header} == added
 
 
-def test_fetch_cache_mode_keeps_callers_cache_control(respx_mock: respx.MockRouter) -> None:
-    header = _sent(respx_mock, cache="no-store", headers={"cache-control": "max-age=5"})["header"]
-    assert (header["cache-control"], header["pragma"]) == ("max-age=5", "no-cache")
+@pytest.mark.parametrize("cache", ["no-store", "no-cache"])
+def test_fetch_cache_mode_keeps_callers_cache_control(
+    respx_mock: respx.MockRouter, cache: str
+) -> None:
+    mine = {"cache-control": "max-age=5", "pragma": "mine"}
+    header = _sent(respx_mock, cache=cache, headers=mine)["header"]
+    assert (header["cache-control"], header["pragma"]) == ("max-age=5", "mine")
 
 
 def test_fetch_accepts_nextjs_options(respx_mock: respx.MockRouter) -> None:
@@ -403,8 +427,7 @@ def test_fetch_error_mode_raises_on_a_redirect(respx_mock: respx.MockRouter) -> 
     with pytest.raises(FetchError) as info:
         fetch_sync(f"{API}/old", redirect="error")
     assert str(info.value) == (
-        f"fetch failed: GET {API}/old: unexpected redirect (301 to '{API}/new'; "
-        "redirect='error')"
+        f"fetch failed: GET {API}/old: unexpected redirect (301 to '{API}/new'; redirect='error')"
     )
 
 

@@ -125,6 +125,24 @@ def test_fetch_returned_from_a_sync_app_route(tmp_path: Path, respx_mock: respx.
     assert (res.status_code, res.text) == (200, "up")
 
 
+def test_fetch_sync_returned_from_a_sync_edge_handler(
+    tmp_path: Path, respx_mock: respx.MockRouter
+) -> None:
+    respx_mock.get("https://up.example/").mock(
+        return_value=httpx.Response(200, content=_chunks(b"one ", b"two"))
+    )
+    handler = """
+        from routekit.web import fetch_sync
+
+        config = {"runtime": "edge"}
+
+        def handler(request):
+            return fetch_sync("https://up.example/")
+    """
+    res = _client(tmp_path, {"pages/api/p.py": handler}).get("/api/p")
+    assert (res.status_code, res.body) == (200, b"one two")
+
+
 def test_fetch_sync_in_a_pages_handler(tmp_path: Path, respx_mock: respx.MockRouter) -> None:
     respx_mock.get("https://up.example/items").mock(
         return_value=httpx.Response(200, json=[1, 2], headers={"x-total": "2"})
