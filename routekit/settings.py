@@ -32,8 +32,8 @@ class Settings:
     :param page_extensions: the file endings that make a file a route, without the leading
         dot, longest tried first. ``("api.py",)`` makes only ``*.api.py`` files routes, so
         helper modules can sit beside them.
-    :param blitz_app_api: also read Blitz's nested ``app/<feature>/api/**`` folders as
-        pages API routes (``app/products/api/list.py`` serves ``/api/list``).
+    :param blitz_app_api: also read Blitz's ``app/api/**`` and ``app/<feature>/api/**``
+        folders as pages API routes (``app/products/api/list.py`` serves ``/api/list``).
     :param external_resolver_timeout: seconds a route with ``externalResolver`` may take to
         call ``res.end()`` from another thread before routekit gives up on it.
     :param middleware: run the root ``middleware.py`` (``False`` skips it, e.g. in tests).

@@ -21,6 +21,7 @@ from .context import (
 )
 from .cookies import RequestCookie, RequestCookies, ResponseCookie, ResponseCookies
 from .dispatch import RouteContext
+from .fetch import FetchError, FetchResponse, fetch, fetch_sync
 from .headers import Headers
 from .request import NextRequest, Request
 from .response import NextResponse, Response
@@ -28,6 +29,8 @@ from .url import NextURL, URLSearchParams
 
 __all__ = [
     "DraftMode",
+    "FetchError",
+    "FetchResponse",
     "Headers",
     "NextRequest",
     "NextResponse",
@@ -45,6 +48,8 @@ __all__ = [
     "URLSearchParams",
     "cookies",
     "draft_mode",
+    "fetch",
+    "fetch_sync",
     "headers",
     "not_found",
     "permanent_redirect",
