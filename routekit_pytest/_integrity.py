@@ -135,7 +135,7 @@ class Tracker:
             if isinstance(name, str) and name.startswith(_ROUTE_MODULES) and isinstance(file, str):
                 self.route_globals.setdefault(file, module_globals)
             tb = tb.tb_next
-        found = [warning for warning, _, _ in self.unawaited]
+        found: list[RoutekitTestWarning] = [warning for warning, _, _ in self.unawaited]
         for module_globals in self.route_globals.values():
             found.extend(warning for warning, _, _ in stale_imports(module_globals))
         return found
