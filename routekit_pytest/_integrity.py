@@ -293,26 +293,32 @@ def _unawaited(
 
 
 def stale_imports(module_globals: dict[str, t.Any]) -> list[tuple[RoutekitTestWarning, str, int]]:
-    """Functions and classes *module_globals* imported by name whose home-module attribute
-    now holds something else (``monkeypatch.setattr("lib.user.get_user", fake)``)."""
+    """Functions *module_globals* imported by name whose home-module attribute now holds
+    something else (``monkeypatch.setattr("lib.user.get_user", fake)``)."""
     found: list[tuple[RoutekitTestWarning, str, int]] = []
     module_name = module_globals.get("__name__")
     file = module_globals.get("__file__") or "<route>"
     for name, value in list(module_globals.items()):
-        if name.startswith("__") or not (inspect.isfunction(value) or inspect.isclass(value)):
+        if name.startswith("__") or not inspect.isfunction(value):
             continue
-        home_name = getattr(value, "__module__", None)
-        attr = getattr(value, "__name__", None)
-        if not isinstance(home_name, str) or home_name == module_name or not attr:
+        home_name, attr = value.__module__, value.__name__
+        if not isinstance(home_name, str) or home_name == module_name:
             continue
         home = sys.modules.get(home_name)
-        if home is None:
+        # The module of that name must be the file the function came from: with two project
+        # roots in one process, the other root's `lib.http` may hold the name meanwhile.
+        home_file = getattr(home, "__file__", None)
+        if not isinstance(home_file, str) or not _same_path(home_file, value.__code__.co_filename):
             continue
         now = vars(home).get(attr, value)
         if now is value:
             continue
         found.append((_stale(str(module_name), file, name, home_name, attr), file, 1))
     return found
+
+
+def _same_path(a: str, b: str) -> bool:
+    return a == b or os.path.realpath(a) == os.path.realpath(b)
 
 
 def _stale(module_name: str, file: str, name: str, home: str, attr: str) -> StaleImportWarning:
