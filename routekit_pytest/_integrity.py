@@ -39,6 +39,7 @@ __all__ = [
     "UnsentResponseWarning",
     "current",
     "guard",
+    "tracking",
     "user_location",
     "warn_in_test",
 ]
@@ -113,11 +114,13 @@ class Tracker:
 
     def mock_finished(self) -> None:
         """A mock response ended: note the route modules on the stack (the handler's)."""
-        for module_globals in _route_globals_on_stack():
-            file = module_globals.get("__file__")
-            if isinstance(file, str):
-                self.route_globals[file] = module_globals
+        frame: types.FrameType | None = sys._getframe(1)
+        while frame is not None and not _stops(frame.f_code.co_filename):
+            file = _route_file(frame.f_globals)
+            if file is not None:
+                self.route_globals[file] = frame.f_globals
                 self.mock_route_files.add(os.path.realpath(file))
+            frame = frame.f_back
 
     def route_ran(self, module: types.ModuleType) -> None:
         """The client dispatched to *module*."""
@@ -130,10 +133,9 @@ class Tracker:
         (the routes in its traceback count as run)."""
         tb = error.__traceback__
         while tb is not None:
-            module_globals = tb.tb_frame.f_globals
-            name, file = module_globals.get("__name__"), module_globals.get("__file__")
-            if isinstance(name, str) and name.startswith(_ROUTE_MODULES) and isinstance(file, str):
-                self.route_globals.setdefault(file, module_globals)
+            file = _route_file(tb.tb_frame.f_globals)
+            if file is not None:
+                self.route_globals.setdefault(file, tb.tb_frame.f_globals)
             tb = tb.tb_next
         found: list[RoutekitTestWarning] = [warning for warning, _, _ in self.unawaited]
         for module_globals in self.route_globals.values():
@@ -207,19 +209,13 @@ def warn_in_test(warning: RoutekitTestWarning) -> None:
     warnings.warn(warning, stacklevel=level)
 
 
-def _route_globals_on_stack() -> list[dict[str, t.Any]]:
-    found = []
-    frame: types.FrameType | None = sys._getframe(2)
-    while frame is not None:
-        file = frame.f_code.co_filename
-        if _stops(file):
-            break
-        module_globals = frame.f_globals
-        name = module_globals.get("__name__")
-        if isinstance(name, str) and name.startswith(_ROUTE_MODULES) and not _is_ours(file):
-            found.append(module_globals)
-        frame = frame.f_back
-    return found
+def _route_file(module_globals: dict[str, t.Any]) -> str | None:
+    """The file of a route module: one the loader named (``pages.api.x``, ``app.*``,
+    ``routekit.routes.*``), whichever way it was imported."""
+    name, file = module_globals.get("__name__"), module_globals.get("__file__")
+    if isinstance(name, str) and name.startswith(_ROUTE_MODULES) and isinstance(file, str):
+        return None if _is_ours(file) else file
+    return None
 
 
 # -- the checks ----------------------------------------------------------------------------

@@ -124,7 +124,7 @@ class _SentView(ResponseAccessors):
 def _read_by_handler(frame: t.Any) -> bool:
     """Whether *frame* runs the module-level ``handler`` of its module."""
     handler = frame.f_globals.get("handler") if frame is not None else None
-    return getattr(handler, "__code__", None) is frame.f_code if handler is not None else False
+    return handler is not None and getattr(handler, "__code__", None) is frame.f_code
 
 
 class MockResponse(ApiResponse):
@@ -234,7 +234,7 @@ class MockResponse(ApiResponse):
 
 def _hinting(method: t.Callable[..., t.Any], hint: str) -> t.Callable[..., t.Any]:
     """*method* of ApiResponse, saying *hint* when called without its argument."""
-    param = next(iter(list(inspect.signature(method).parameters)[1:]))
+    param = list(inspect.signature(method).parameters)[1]  # after self
 
     @functools.wraps(method)
     def wrapper(self: ApiResponse, *args: t.Any, **kwargs: t.Any) -> t.Any:
