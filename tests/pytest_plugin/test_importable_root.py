@@ -7,14 +7,11 @@ Run with the ``pytest`` console script in a subprocess, exactly as a user types 
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-import sysconfig
-import time
 from pathlib import Path
 
 import pytest
+
+from .conftest import plain_pytest
 
 pytest_plugins = ["pytester"]
 
@@ -22,24 +19,7 @@ _HELLO = "def handler(req, res):\n    res.status(200).json({'name': 'John Doe'})
 
 
 def _plain_pytest(pytester: pytest.Pytester, *args: str) -> pytest.RunResult:
-    """``pytest`` in the project folder, with no ``PYTHONPATH`` help (``pytester.run`` adds
-    the current folder to it)."""
-    script = Path(sysconfig.get_path("scripts")) / "pytest"
-    if not script.exists():  # pragma: no cover - a venv always has its console script
-        script = Path(sys.executable).with_name("pytest")
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHONPATH", "PYTEST_"))}
-    start = time.time()
-    proc = subprocess.run(
-        [str(script), "-p", "no:cacheprovider", *args],
-        cwd=pytester.path,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    return pytest.RunResult(
-        proc.returncode, proc.stdout.splitlines(), proc.stderr.splitlines(), time.time() - start
-    )
+    return plain_pytest(pytester.path, *args)
 
 
 def _outcomes(result: pytest.RunResult, **expected: int) -> None:
