@@ -201,19 +201,22 @@ def docs_results(
     if proc.returncode != 0 or not proc.stdout.strip():
         pytest.fail(f"the docs driver crashed:\n{proc.stderr}", pytrace=False)
     results.update(json.loads(proc.stdout.strip().splitlines()[-1]))
-    for page in pages:
-        page["driver_results"] = results[page["page"]]
-    runs = [page for page in pages if any(b["kind"] == "pytest" for b in page["blocks"])]
+    # A page whose other blocks failed has failed already: its tests are not run.
+    runs = [
+        page
+        for page in pages
+        if any(b["kind"] == "pytest" for b in page["blocks"])
+        and not any(r["error"] for r in results[page["page"]])
+    ]
     with ThreadPoolExecutor(max_workers=2) as pool:  # the CI machine has 2 cores
         for page, outcome in zip(runs, pool.map(_plain_pytest, runs), strict=True):
             _record_pytest(page, outcome, t.cast("list[dict[str, t.Any]]", results[page["page"]]))
     return results
 
 
-def _plain_pytest(page: dict[str, t.Any]) -> tuple[int, str] | None:
-    """``pytest`` in the page's finished project, as a reader runs it; None if not reached."""
-    if any(r["error"] for r in _driver_errors(page)):
-        return None
+def _plain_pytest(page: dict[str, t.Any]) -> tuple[int, str]:
+    """``pytest`` in the page's finished project, as a reader runs it: the console script,
+    no ``PYTHONPATH`` help, no ``python -m`` (which would put the folder on ``sys.path``)."""
     script = Path(sysconfig.get_path("scripts")) / "pytest"
     if not script.exists():  # pragma: no cover - a venv always has its console script
         script = Path(sys.executable).with_name("pytest")
@@ -229,19 +232,11 @@ def _plain_pytest(page: dict[str, t.Any]) -> tuple[int, str] | None:
     return proc.returncode, proc.stdout + proc.stderr
 
 
-def _driver_errors(page: dict[str, t.Any]) -> list[dict[str, t.Any]]:
-    return t.cast("list[dict[str, t.Any]]", page.get("driver_results", []))
-
-
 def _record_pytest(
-    page: dict[str, t.Any], outcome: tuple[int, str] | None, results: list[dict[str, t.Any]]
+    page: dict[str, t.Any], outcome: tuple[int, str], results: list[dict[str, t.Any]]
 ) -> None:
     """Put the pytest run's verdict on the page's pytest blocks."""
     blocks = [(b, r) for b, r in zip(page["blocks"], results, strict=True) if b["kind"] == "pytest"]
-    if outcome is None:
-        for _, result in blocks:
-            result["error"] = result["error"] or "not run: an earlier block failed"
-        return
     code, output = outcome
     lines = output.splitlines()
     ran = {m["path"] for m in map(_PROGRESS.match, lines) if m}
