@@ -133,6 +133,11 @@ def test_routecov_controller_merges_worker_output(pytester: pytest.Pytester) -> 
     plugin.pytest_testnodedown(SimpleNamespace(workeroutput={"routekit_routecov": wire}), None)
     assert (plugin.data.roots, plugin.data.hits) == ({"/r"}, {("/r", "pages/api/a.py", "GET")})
     assert plugin.data.to_wire() == wire
+    # Unit tests' hits travel as the real paths of the route files.
+    wire = {"roots": ["/r"], "hits": [], "mock_files": ["/r/pages/api/b.py"]}
+    plugin.pytest_testnodedown(SimpleNamespace(workeroutput={"routekit_routecov": wire}), None)
+    assert plugin.data.mock_files == {"/r/pages/api/b.py"}
+    assert plugin.data.to_wire()["mock_files"] == ["/r/pages/api/b.py"]
 
 
 _UNIT_TEST = """
