@@ -42,6 +42,7 @@ __all__ = [
     "tracking",
     "user_location",
     "warn_in_test",
+    "watching",
 ]
 
 #: The fix routekit suggests whenever a response turns out never ended.
@@ -335,6 +336,13 @@ def _stale(module_name: str, file: str, name: str, home: str, attr: str) -> Stal
 
 
 # -- the guard around each test phase ------------------------------------------------------
+
+
+@contextlib.contextmanager
+def watching(tracker: Tracker, *, strict: bool) -> Iterator[None]:
+    """One test phase under :func:`guard`, with *tracker* the current one."""
+    with tracking(tracker), guard(tracker, strict=strict):
+        yield
 
 
 @contextlib.contextmanager

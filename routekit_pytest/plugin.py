@@ -285,10 +285,10 @@ def _watched(item: pytest.Item) -> bool:
 def pytest_runtest_setup(item: pytest.Item) -> Iterator[None]:
     if not _watched(item):
         return (yield)
-    from ._integrity import Tracker, guard, tracking
+    from ._integrity import Tracker, watching
 
     tracker = item.stash[_TRACKER] = Tracker()
-    with tracking(tracker), guard(tracker, strict=item.config.getini("routekit_strict")):
+    with watching(tracker, strict=item.config.getini("routekit_strict")):
         return (yield)
 
 
@@ -297,9 +297,9 @@ def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
     tracker = item.stash.get(_TRACKER, None)
     if tracker is None:
         return (yield)
-    from ._integrity import RoutekitTestWarning, guard, tracking
+    from ._integrity import RoutekitTestWarning, watching
 
-    with tracking(tracker), guard(tracker, strict=item.config.getini("routekit_strict")):
+    with watching(tracker, strict=item.config.getini("routekit_strict")):
         try:
             result = yield
         except BaseException as error:  # red already: say what may be behind it, if anything
@@ -324,10 +324,10 @@ def pytest_runtest_teardown(item: pytest.Item) -> Iterator[None]:
     tracker = item.stash.get(_TRACKER, None)
     if tracker is None:
         return (yield)
-    from ._integrity import guard, tracking
+    from ._integrity import watching
 
     try:
-        with tracking(tracker), guard(tracker, strict=item.config.getini("routekit_strict")):
+        with watching(tracker, strict=item.config.getini("routekit_strict")):
             return (yield)
     finally:
         del item.stash[_TRACKER]
