@@ -10,7 +10,6 @@ the response ended, as views of what its sink received: before that they raise
 from __future__ import annotations
 
 import functools
-import inspect
 import sys
 import typing as t
 
@@ -58,6 +57,8 @@ _IN_A_HANDLER = {
 }
 _KNOWS = "a handler knows what it sends; keep the value in a variable"
 _API_STATUS = t.cast("property", ApiResponse.__dict__["status_code"])
+_get_status = t.cast("t.Callable[[ApiResponse], int]", _API_STATUS.fget)
+_set_status = t.cast("t.Callable[[ApiResponse, int], None]", _API_STATUS.fset)
 
 
 class _MockSink(BufferSink):
@@ -145,11 +146,11 @@ class MockResponse(ApiResponse):
         """The status code to send (200 until set)."""
         if not self.finished:
             self._read_open = True
-        return t.cast("int", _API_STATUS.__get__(self))
+        return _get_status(self)
 
     @status_code.setter
     def status_code(self, code: int) -> None:
-        _API_STATUS.__set__(self, code)
+        _set_status(self, code)
 
     if t.TYPE_CHECKING:
         # The views, for type checkers; at run time __getattr__ serves them once ended.
@@ -213,38 +214,41 @@ class MockResponse(ApiResponse):
         return True
 
 
-def _hinting(method: t.Callable[..., t.Any], hint: str) -> t.Callable[..., t.Any]:
-    """*method* of ApiResponse, saying *hint* when called without its argument."""
-    param = list(inspect.signature(method).parameters)[1]  # after self
+_NO_ARGUMENT: t.Any = object()
+_api_json = ApiResponse.json
+_api_status = ApiResponse.status
 
-    @functools.wraps(method)
-    def wrapper(self: ApiResponse, *args: t.Any, **kwargs: t.Any) -> t.Any:
-        if not args and not kwargs:
-            raise TypeError(
-                f"ApiResponse.{method.__name__}() missing 1 required positional argument: "
-                f"{param!r}; {hint}"
-            )
-        return method(self, *args, **kwargs)
 
-    return wrapper
+def _missing(method: str, param: str, hint: str) -> TypeError:
+    return TypeError(
+        f"ApiResponse.{method}() missing 1 required positional argument: {param!r}; {hint}"
+    )
+
+
+@functools.wraps(ApiResponse.json)
+def _json(self: ApiResponse, value: object = _NO_ARGUMENT) -> None:
+    if value is _NO_ARGUMENT:
+        raise _missing(
+            "json",
+            "value",
+            "res.json(value) sends value as JSON (the handler's side); to read the JSON the "
+            "handler sent, use res.json_data()",
+        )
+    _api_json(self, value)
+
+
+@functools.wraps(ApiResponse.status)
+def _status(self: ApiResponse, code: int = _NO_ARGUMENT) -> ApiResponse:
+    if code is _NO_ARGUMENT:
+        raise _missing(
+            "status",
+            "code",
+            "res.status(code) sets the status (the handler's side); to read the status the "
+            "handler set, use res.status_code",
+        )
+    return _api_status(self, code)
 
 
 # Set after the class so type checkers keep ApiResponse's exact signatures.
-setattr(  # noqa: B010
-    MockResponse,
-    "json",
-    _hinting(
-        ApiResponse.json,
-        "res.json(value) sends value as JSON (the handler's side); to read the JSON the "
-        "handler sent, use res.json_data()",
-    ),
-)
-setattr(  # noqa: B010
-    MockResponse,
-    "status",
-    _hinting(
-        ApiResponse.status,
-        "res.status(code) sets the status (the handler's side); to read the status the "
-        "handler set, use res.status_code",
-    ),
-)
+setattr(MockResponse, "json", _json)  # noqa: B010
+setattr(MockResponse, "status", _status)  # noqa: B010
