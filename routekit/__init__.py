@@ -33,6 +33,7 @@ from .pages.response import ApiResponse
 from .routing import Match, ParamDecodeError, Route, RouteTable, discover
 from .settings import Settings, load_settings
 from .web.context import cookies, draft_mode, headers, not_found, permanent_redirect, redirect
+from .web.dispatch import RouteContext
 from .web.headers import Headers
 from .web.request import NextRequest, Request
 from .web.response import NextResponse, Response
@@ -62,6 +63,7 @@ __all__ = [
     "ResponseAbortedError",
     "ResponseStateError",
     "Route",
+    "RouteContext",
     "RouteDefinitionError",
     "RouteImportError",
     "RouteTable",

@@ -9,6 +9,7 @@ intercept it.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import functools
 import threading
 import typing as t
@@ -18,9 +19,10 @@ from urllib.parse import urljoin, urlsplit
 from werkzeug.datastructures import Headers
 
 from routekit import _aio
-from routekit._wire import BufferSink, RawRequest
+from routekit._wire import NOTICE_UNENDED, BufferSink, Exchange, RawRequest
 from routekit.errors import RoutekitError
 
+from . import _integrity
 from ._jar import CookieJar
 from ._reqspec import (
     MISSING,
@@ -266,12 +268,28 @@ class Client:
             sink = BufferSink()
             exchange = self.app.handle(raw, sink, mode="test")
             response = ClientResponse(sent, exchange, sink, raise_errors=raise_errors)
+            self._check(exchange)
         self._store_cookies(response, raw)
         if self.observer is not None and not stream:
             self.observer(response)
         if not stream and response.exception is not None and raise_errors:
             raise _annotated(response.exception, response)
         return response
+
+    def _check(self, exchange: Exchange) -> None:
+        """Note the route for the running test; warn when it sent nothing (strict: fail)."""
+        match = exchange.match
+        tracker = _integrity.current()
+        if tracker is not None and match is not None:
+            # It was just served, so it imports; a route that vanished meanwhile is no news.
+            with contextlib.suppress(RoutekitError):
+                tracker.route_ran(self.app.loader.load(match.route).module)
+        for notice in exchange.notices:
+            if notice.code == NOTICE_UNENDED:
+                route = match.route.relfile if match is not None else "no route"
+                raw = exchange.raw
+                warning = _integrity.unsent_by_route(raw.method, raw.url, route, notice.message)
+                _integrity.warn_in_test(warning)
 
     def _start_stream(
         self, raw: RawRequest, sent: SentRequest, raise_errors: bool, timeout: float | None

@@ -378,7 +378,6 @@ def test_first_hour_getting_started_page(getting_started: dict[str, str | None])
     assert failed == {}
 
 
-@pytest.mark.xfail(strict=True, reason="needs issue-10 rootdir import")
 def test_first_hour_plain_pytest(getting_started: dict[str, str | None]) -> None:
     assert "pytest" in getting_started
     assert getting_started["pytest"] is None, getting_started["pytest"]

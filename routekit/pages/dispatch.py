@@ -23,8 +23,17 @@ if t.TYPE_CHECKING:
 
 __all__ = ["Handler", "ResponseObjectReturnedError", "run_pages_route"]
 
-#: A ``pages/api`` handler: ``def handler(req, res)`` or ``async def handler(req, res)``.
-Handler = t.Callable[["ApiRequest", ApiResponse], object]
+
+class Handler(t.Protocol):
+    """A ``pages/api`` handler: ``def handler(req: ApiRequest, res: ApiResponse) -> None``,
+    or ``async def``. For annotating code that takes handlers (``HANDLERS: list[Handler]``).
+
+    It returns nothing: a handler that returns a value (``return res.end()``) gets Next.js'
+    "API handler should not return a value" notice, and a type checker flags it here.
+    """
+
+    def __call__(self, req: ApiRequest, res: ApiResponse, /) -> t.Awaitable[None] | None:
+        """Answer *req* by writing to *res*."""
 
 _RESPONSE_RETURNED = (
     "API route returned a Response object in the Node.js runtime, this is not supported. "
