@@ -389,7 +389,7 @@ def test_first_hour_readme_first_command(dist: Dist) -> None:
     command = blocks[0].strip()
     assert command.endswith("routekit serve examples/blog")
     with _shell(dist.clone, dist) as shell:
-        shell.env["BLOG_DB_PATH"] = str(dist.folder / "blog.sqlite3")
+        shell.env["DATABASE_URL"] = f"sqlite:///{dist.folder / 'blog.sqlite3'}"
         shell.run(Step(command))
         assert shell.results == dict.fromkeys(part.strip() for part in command.split("&&"))
         assert _get(f"http://127.0.0.1:{shell.port}/api/hello") == '{"name":"John Doe"}'
