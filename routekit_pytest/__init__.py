@@ -16,6 +16,7 @@ pytest.register_assert_rewrite("routekit_pytest.asserts")
 
 if t.TYPE_CHECKING:
     from ._accessors import JSONBodyError
+    from ._readers import NDJSONLineError, StreamTimeoutError
     from .asserts import (
         assert_cookie,
         assert_header,
@@ -36,6 +37,7 @@ if t.TYPE_CHECKING:
     )
     from .plugin import CreateMocks
     from .response import ClientResponse, MatchedRoute, SentRequest
+    from .sse import ServerSentEvent
     from .web import WebResponseView, create_web_request, read_web_response
 
 _EXPORTS = {
@@ -47,10 +49,13 @@ _EXPORTS = {
     "MatchedRoute": "response",
     "MockResponse": "mocks",
     "Mocks": "mocks",
+    "NDJSONLineError": "_readers",
     "RedirectLoopError": "client",
     "RequestKeywords": "client",
     "ResponseCookie": "cookies",
     "SentRequest": "response",
+    "ServerSentEvent": "sse",
+    "StreamTimeoutError": "_readers",
     "WebResponseView": "web",
     "assert_cookie": "asserts",
     "assert_header": "asserts",
@@ -75,10 +80,13 @@ __all__ = [
     "MatchedRoute",
     "MockResponse",
     "Mocks",
+    "NDJSONLineError",
     "RedirectLoopError",
     "RequestKeywords",
     "ResponseCookie",
     "SentRequest",
+    "ServerSentEvent",
+    "StreamTimeoutError",
     "WebResponseView",
     "assert_cookie",
     "assert_header",
