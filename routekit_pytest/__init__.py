@@ -27,6 +27,7 @@ if t.TYPE_CHECKING:
     )
     from .client import AsyncClient, Client, RedirectLoopError, RequestKeywords
     from .cookies import ResponseCookie
+    from .live_server import LiveServer, LiveServerError, ServerError
     from .mocks import (
         MockResponse,
         Mocks,
@@ -46,6 +47,8 @@ _EXPORTS = {
     "ClientResponse": "response",
     "CreateMocks": "plugin",
     "JSONBodyError": "_accessors",
+    "LiveServer": "live_server",
+    "LiveServerError": "live_server",
     "MatchedRoute": "response",
     "MockResponse": "mocks",
     "Mocks": "mocks",
@@ -54,6 +57,7 @@ _EXPORTS = {
     "RequestKeywords": "client",
     "ResponseCookie": "cookies",
     "SentRequest": "response",
+    "ServerError": "live_server",
     "ServerSentEvent": "sse",
     "StreamTimeoutError": "_readers",
     "WebResponseView": "web",
@@ -77,6 +81,8 @@ __all__ = [
     "ClientResponse",
     "CreateMocks",
     "JSONBodyError",
+    "LiveServer",
+    "LiveServerError",
     "MatchedRoute",
     "MockResponse",
     "Mocks",
@@ -85,6 +91,7 @@ __all__ = [
     "RequestKeywords",
     "ResponseCookie",
     "SentRequest",
+    "ServerError",
     "ServerSentEvent",
     "StreamTimeoutError",
     "WebResponseView",

@@ -15,6 +15,9 @@ import typing as t
 
 import pytest
 
+# Feature fixtures, defined in their own module; imported here so pytest registers them.
+from ._fixtures import live_server, live_server_app  # noqa: F401
+
 if t.TYPE_CHECKING:
     from collections.abc import Iterator
     from pathlib import Path
