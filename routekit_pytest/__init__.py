@@ -36,6 +36,7 @@ if t.TYPE_CHECKING:
         create_request,
         create_response,
     )
+    from .overrides import EnvOverrides, RoutekitSettings
     from .plugin import CreateMocks
     from .response import ClientResponse, MatchedRoute, SentRequest
     from .sse import ServerSentEvent
@@ -46,6 +47,7 @@ _EXPORTS = {
     "Client": "client",
     "ClientResponse": "response",
     "CreateMocks": "plugin",
+    "EnvOverrides": "overrides",
     "JSONBodyError": "_accessors",
     "LiveServer": "live_server",
     "LiveServerError": "live_server",
@@ -56,6 +58,7 @@ _EXPORTS = {
     "RedirectLoopError": "client",
     "RequestKeywords": "client",
     "ResponseCookie": "cookies",
+    "RoutekitSettings": "overrides",
     "SentRequest": "response",
     "ServerError": "live_server",
     "ServerSentEvent": "sse",
@@ -80,6 +83,7 @@ __all__ = [
     "Client",
     "ClientResponse",
     "CreateMocks",
+    "EnvOverrides",
     "JSONBodyError",
     "LiveServer",
     "LiveServerError",
@@ -90,6 +94,7 @@ __all__ = [
     "RedirectLoopError",
     "RequestKeywords",
     "ResponseCookie",
+    "RoutekitSettings",
     "SentRequest",
     "ServerError",
     "ServerSentEvent",

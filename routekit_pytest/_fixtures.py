@@ -15,9 +15,17 @@ if t.TYPE_CHECKING:
 
     from routekit.app import App
 
+    from .client import Client
     from .live_server import LiveServer
+    from .overrides import RoutekitSettings
 
-__all__ = ["live_server", "live_server_app"]
+__all__ = [
+    "live_server",
+    "live_server_app",
+    "note_client",
+    "settings_fixture",
+    "with_test_settings",
+]
 
 
 @pytest.fixture(scope="session")
@@ -37,3 +45,35 @@ def live_server(request: pytest.FixtureRequest, live_server_app: App) -> Iterato
     from .live_server import serve_for_session
 
     yield from serve_for_session(request.config, live_server_app)
+
+
+# -- settings ---------------------------------------------------------------------------------
+
+_CLIENTS: pytest.StashKey[list[Client]] = pytest.StashKey()
+_SETTINGS: pytest.StashKey[RoutekitSettings] = pytest.StashKey()
+
+
+def note_client(node: pytest.Item, client: Client) -> None:
+    """Remember the test's *client*, so a later ``settings`` change reaches it."""
+    node.stash.setdefault(_CLIENTS, []).append(client)
+
+
+def with_test_settings(node: pytest.Item, settings: dict[str, t.Any]) -> dict[str, t.Any]:
+    """*settings* (the marker's) with the test's ``settings`` fixture overrides on top."""
+    state = node.stash.get(_SETTINGS, None)
+    return settings if state is None else state.merged(settings)
+
+
+@pytest.fixture(name="settings")
+def settings_fixture(
+    request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> RoutekitSettings:
+    """Change ``[tool.routekit]`` settings (``settings.middleware = False``) and environment
+    variables (``settings.env["KEY"] = "v"``) for this test; the test's ``client`` answers
+    with them. Everything is restored when the test ends."""
+    from .overrides import RoutekitSettings
+
+    node = t.cast("pytest.Item", request.node)
+    state = RoutekitSettings(request, monkeypatch, node.stash.setdefault(_CLIENTS, []))
+    node.stash[_SETTINGS] = state
+    return state

@@ -16,7 +16,13 @@ import typing as t
 import pytest
 
 # Feature fixtures, defined in their own module; imported here so pytest registers them.
-from ._fixtures import live_server, live_server_app  # noqa: F401
+from ._fixtures import (  # noqa: F401
+    live_server,
+    live_server_app,
+    note_client,
+    settings_fixture,
+    with_test_settings,
+)
 
 if t.TYPE_CHECKING:
     from collections.abc import Iterator
@@ -203,6 +209,7 @@ def routekit_app(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
     root = root or _default_root(request.config)
     if root is None:
         pytest.fail(_NO_ROOT, pytrace=False)
+    settings = with_test_settings(request.node, settings)  # the `settings` fixture's changes
     return get_app(request.config, root, settings)
 
 
@@ -214,6 +221,7 @@ def client(routekit_app: App, request: pytest.FixtureRequest) -> Iterator[Client
     plugin = request.config.stash.get(_COV, None)
     observer = plugin.data.observer(routekit_app) if plugin is not None else None
     test_client = Client(routekit_app, observer=observer)
+    note_client(request.node, test_client)  # a later `settings` change re-points it
     yield test_client
     test_client.close()
 
