@@ -39,6 +39,7 @@ if t.TYPE_CHECKING:
     from .overrides import EnvOverrides, RoutekitSettings
     from .plugin import CreateMocks
     from .response import ClientResponse, MatchedRoute, SentRequest
+    from .snapshot import ResponseSnapshotExtension
     from .sse import ServerSentEvent
     from .web import WebResponseView, create_web_request, read_web_response
 
@@ -58,6 +59,7 @@ _EXPORTS = {
     "RedirectLoopError": "client",
     "RequestKeywords": "client",
     "ResponseCookie": "cookies",
+    "ResponseSnapshotExtension": "snapshot",
     "RoutekitSettings": "overrides",
     "SentRequest": "response",
     "ServerError": "live_server",
@@ -94,6 +96,7 @@ __all__ = [
     "RedirectLoopError",
     "RequestKeywords",
     "ResponseCookie",
+    "ResponseSnapshotExtension",
     "RoutekitSettings",
     "SentRequest",
     "ServerError",

@@ -24,6 +24,7 @@ __all__ = [
     "live_server_app",
     "note_client",
     "settings_fixture",
+    "snapshot_response",
     "with_test_settings",
 ]
 
@@ -77,3 +78,19 @@ def settings_fixture(
     state = RoutekitSettings(request, monkeypatch, node.stash.setdefault(_CLIENTS, []))
     node.stash[_SETTINGS] = state
     return state
+
+
+# -- snapshots --------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def snapshot_response(request: pytest.FixtureRequest) -> t.Any:
+    """syrupy's ``snapshot`` storing responses as readable text (``assert res ==
+    snapshot_response``); needs ``pip install 'routekit[snapshot]'``."""
+    try:
+        from .snapshot import ResponseSnapshotExtension
+    except ModuleNotFoundError as exc:
+        missing = str(exc)
+    else:
+        return request.getfixturevalue("snapshot").use_extension(ResponseSnapshotExtension)
+    pytest.fail(missing, pytrace=False)  # outside the except: no chained traceback

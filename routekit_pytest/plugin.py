@@ -21,6 +21,7 @@ from ._fixtures import (  # noqa: F401
     live_server_app,
     note_client,
     settings_fixture,
+    snapshot_response,
     with_test_settings,
 )
 
