@@ -41,6 +41,7 @@ if t.TYPE_CHECKING:
     from .response import ClientResponse, MatchedRoute, SentRequest
     from .snapshot import ResponseSnapshotExtension
     from .sse import ServerSentEvent
+    from .strategies import RouteRequest, routekit_requests
     from .web import WebResponseView, create_web_request, read_web_response
 
 _EXPORTS = {
@@ -60,6 +61,7 @@ _EXPORTS = {
     "RequestKeywords": "client",
     "ResponseCookie": "cookies",
     "ResponseSnapshotExtension": "snapshot",
+    "RouteRequest": "strategies",
     "RoutekitSettings": "overrides",
     "SentRequest": "response",
     "ServerError": "live_server",
@@ -78,6 +80,7 @@ _EXPORTS = {
     "create_web_request": "web",
     "format_transcript": "asserts",
     "read_web_response": "web",
+    "routekit_requests": "strategies",
 }
 
 __all__ = [
@@ -97,6 +100,7 @@ __all__ = [
     "RequestKeywords",
     "ResponseCookie",
     "ResponseSnapshotExtension",
+    "RouteRequest",
     "RoutekitSettings",
     "SentRequest",
     "ServerError",
@@ -115,6 +119,7 @@ __all__ = [
     "create_web_request",
     "format_transcript",
     "read_web_response",
+    "routekit_requests",
 ]
 
 
