@@ -38,6 +38,14 @@ if t.TYPE_CHECKING:
     )
     from .overrides import EnvOverrides, RoutekitSettings
     from .plugin import CreateMocks
+    from .replay import (
+        ReplayCase,
+        ReplayError,
+        ReplayReport,
+        assert_same_responses,
+        load_cases,
+        replay_cases,
+    )
     from .response import ClientResponse, MatchedRoute, SentRequest
     from .snapshot import ResponseSnapshotExtension
     from .sse import ServerSentEvent
@@ -58,6 +66,9 @@ _EXPORTS = {
     "Mocks": "mocks",
     "NDJSONLineError": "_readers",
     "RedirectLoopError": "client",
+    "ReplayCase": "replay",
+    "ReplayError": "replay",
+    "ReplayReport": "replay",
     "RequestKeywords": "client",
     "ResponseCookie": "cookies",
     "ResponseSnapshotExtension": "snapshot",
@@ -72,6 +83,7 @@ _EXPORTS = {
     "assert_header": "asserts",
     "assert_json": "asserts",
     "assert_redirect": "asserts",
+    "assert_same_responses": "replay",
     "assert_status": "asserts",
     "call_handler": "mocks",
     "create_mocks": "mocks",
@@ -79,7 +91,9 @@ _EXPORTS = {
     "create_response": "mocks",
     "create_web_request": "web",
     "format_transcript": "asserts",
+    "load_cases": "replay",
     "read_web_response": "web",
+    "replay_cases": "replay",
     "routekit_requests": "strategies",
 }
 
@@ -97,6 +111,9 @@ __all__ = [
     "Mocks",
     "NDJSONLineError",
     "RedirectLoopError",
+    "ReplayCase",
+    "ReplayError",
+    "ReplayReport",
     "RequestKeywords",
     "ResponseCookie",
     "ResponseSnapshotExtension",
@@ -111,6 +128,7 @@ __all__ = [
     "assert_header",
     "assert_json",
     "assert_redirect",
+    "assert_same_responses",
     "assert_status",
     "call_handler",
     "create_mocks",
@@ -118,7 +136,9 @@ __all__ = [
     "create_response",
     "create_web_request",
     "format_transcript",
+    "load_cases",
     "read_web_response",
+    "replay_cases",
     "routekit_requests",
 ]
 
