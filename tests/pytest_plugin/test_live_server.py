@@ -12,6 +12,8 @@ import pytest
 from routekit.app import App
 from routekit_pytest import LiveServer, LiveServerError, ServerError
 
+from .conftest import SITE, write_tree
+
 if t.TYPE_CHECKING:
     from pathlib import Path
 
@@ -94,11 +96,8 @@ def test_live_server_error_message() -> None:
 
 
 @pytest.fixture
-def project(pytester: pytest.Pytester, site_files: dict[str, str]) -> pytest.Pytester:
-    for rel, source in site_files.items():
-        path = pytester.path / "site" / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(source, encoding="utf-8")
+def project(pytester: pytest.Pytester) -> pytest.Pytester:
+    write_tree(pytester.path / "site", SITE)
     pytester.makeini("[pytest]\nroutekit_root = site\n")
     return pytester
 

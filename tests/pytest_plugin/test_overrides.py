@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from .conftest import write_tree
+
 pytest_plugins = ["pytester"]
 
 TREE = {
@@ -23,10 +25,7 @@ TREE = {
 
 @pytest.fixture
 def project(pytester: pytest.Pytester) -> pytest.Pytester:
-    for rel, source in TREE.items():
-        path = pytester.path / "site" / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(source, encoding="utf-8")
+    write_tree(pytester.path / "site", TREE)
     pytester.makeini("[pytest]\nroutekit_root = site\n")
     return pytester
 

@@ -17,14 +17,7 @@ def handler(req, res):
     res.status(201).json({"id": 1, "name": os.environ.get("RK_SNAP_NAME", "Ann")})
 """
 
-STORED = """\
-# serializer version: 1
-# name: test_extension
-  dict({
-    'a': 1,
-  })
-# ---
-# name: test_extension.1
+STORED_USER = """\
   status: 201 Created
   headers:
     content-type: application/json; charset=utf-8
@@ -35,20 +28,13 @@ STORED = """\
       "id": 1,
       "name": "Ann"
     }
-# ---
-# name: test_user
-  status: 201 Created
-  headers:
-    content-type: application/json; charset=utf-8
-    set-cookie: sid=abc; Path=/; HttpOnly
-    x-total: 1
-  body:
-    {
-      "id": 1,
-      "name": "Ann"
-    }
-# ---
 """
+STORED = (
+    "# serializer version: 1\n"
+    "# name: test_extension\n  dict({\n    'a': 1,\n  })\n# ---\n"
+    f"# name: test_extension.1\n{STORED_USER}# ---\n"
+    f"# name: test_user\n{STORED_USER}# ---\n"
+)
 
 
 @pytest.fixture
@@ -111,7 +97,7 @@ def test_snapshot_more_ignored_headers(pytester: pytest.Pytester) -> None:
         """
     )
     pytester.runpytest("--snapshot-update").assert_outcomes(passed=1)
-    (stored,) = (pytester.path / "__snapshots__").iterdir()
+    stored = pytester.path / "__snapshots__" / "test_snapshot_more_ignored_headers.ambr"
     assert "x-total" not in stored.read_text()
     assert "set-cookie" not in stored.read_text()
     assert "content-type: application/json" in stored.read_text()
