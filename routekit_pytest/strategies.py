@@ -101,7 +101,7 @@ def _hypothesis() -> t.Any:
     return strategies
 
 
-def _text(min_size: int = 0, max_size: int = 16) -> SearchStrategy[str]:
+def _text(min_size: int = 0, max_size: int = 10) -> SearchStrategy[str]:
     """Any text without surrogates (they cannot be sent as UTF-8), ASCII drawn most.
 
     Built from code points rather than Unicode categories: category alphabets make
@@ -115,7 +115,7 @@ def _text(min_size: int = 0, max_size: int = 16) -> SearchStrategy[str]:
     return t.cast("SearchStrategy[str]", st.text(chars, min_size=min_size, max_size=max_size))
 
 
-def json_values(max_leaves: int = 10) -> SearchStrategy[t.Any]:
+def json_values(max_leaves: int = 8) -> SearchStrategy[t.Any]:
     """Any JSON value: null, booleans, numbers, text, and lists and objects of them."""
     st = _hypothesis()
     scalars = (
@@ -123,14 +123,14 @@ def json_values(max_leaves: int = 10) -> SearchStrategy[t.Any]:
         | st.booleans()
         | st.integers(-(2**53), 2**53)
         | st.floats(allow_nan=False, allow_infinity=False)
-        | _text(max_size=20)
+        | _text()
     )
     return t.cast(
         "SearchStrategy[t.Any]",
         st.recursive(
             scalars,
             lambda inner: (
-                st.lists(inner, max_size=4) | st.dictionaries(_text(max_size=8), inner, max_size=4)
+                st.lists(inner, max_size=3) | st.dictionaries(_text(max_size=6), inner, max_size=3)
             ),
             max_leaves=max_leaves,
         ),
@@ -162,7 +162,7 @@ def _query_strategy(query: t.Any) -> SearchStrategy[dict[str, str]]:
     if query is None:
         return t.cast("SearchStrategy[dict[str, str]]", st.just({}))
     if query is True:
-        key = _text(min_size=1, max_size=8)
+        key = _text(min_size=1, max_size=6)
         return t.cast(
             "SearchStrategy[dict[str, str]]",
             st.dictionaries(key, _text(min_size=1) | st.just(""), max_size=3),

@@ -83,7 +83,7 @@ def test_strategies_property_optional_catch_all_round_trip(
     _check_round_trip(echo, case, "pages/api/docs/[[...slug]].py")
 
 
-@settings(max_examples=30, deadline=None, derandomize=True, database=None)
+@BOUNDED
 @given(case=routekit_requests("/api/docs/[[...slug]]", methods=["PUT", "GET"], json=True))
 def test_strategies_draw_every_shape(case: RouteRequest) -> None:
     # Bodies only where the method takes one; an empty optional catch-all has no key.
@@ -188,7 +188,8 @@ def test_strategies_find_a_500_as_users_see_it(pytester: pytest.Pytester) -> Non
         from routekit_pytest import routekit_requests
 
         @settings(max_examples=50, database=None, derandomize=True,
-                  suppress_health_check=[HealthCheck.function_scoped_fixture])
+                  suppress_health_check=[HealthCheck.function_scoped_fixture,
+                                         HealthCheck.too_slow])
         @given(case=routekit_requests("/api/users/[id]", methods=["GET"]))
         def test_never_500(client, case):
             res = case.send(client, raise_errors=False)
