@@ -188,6 +188,7 @@ class StreamReaders(ResponseAccessors):
         return StreamTimeoutError(self._describe(), decoder.what, wait, count)
 
     def _read(self, decoder: _Decoder[_T], timeout: float | None) -> Iterator[_T]:
+        __tracebackhide__ = True  # a timeout shows at the test's next(), not in here
         stream = self._stream
         if stream is None:
             for buffered in self.chunks:
