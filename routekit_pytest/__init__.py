@@ -24,6 +24,7 @@ if t.TYPE_CHECKING:
         UnawaitedCoroutineWarning,
         UnsentResponseWarning,
     )
+    from ._readers import NDJSONLineError, StreamTimeoutError
     from .asserts import (
         assert_cookie,
         assert_header,
@@ -34,6 +35,7 @@ if t.TYPE_CHECKING:
     )
     from .client import AsyncClient, Client, RedirectLoopError, RequestKeywords
     from .cookies import ResponseCookie
+    from .live_server import LiveServer, LiveServerError, ServerError
     from .mocks import (
         MockResponse,
         Mocks,
@@ -42,8 +44,20 @@ if t.TYPE_CHECKING:
         create_request,
         create_response,
     )
+    from .overrides import EnvOverrides, RoutekitSettings
     from .plugin import CreateMocks
+    from .replay import (
+        ReplayCase,
+        ReplayError,
+        ReplayReport,
+        assert_same_responses,
+        load_cases,
+        replay_cases,
+    )
     from .response import ClientResponse, MatchedRoute, SentRequest
+    from .snapshot import ResponseSnapshotExtension
+    from .sse import ServerSentEvent
+    from .strategies import RouteRequest, routekit_requests
     from .web import WebResponseView, create_web_request, read_web_response
 
 _EXPORTS = {
@@ -51,18 +65,31 @@ _EXPORTS = {
     "Client": "client",
     "ClientResponse": "response",
     "CreateMocks": "plugin",
+    "EnvOverrides": "overrides",
     "JSONBodyError": "_accessors",
+    "LiveServer": "live_server",
+    "LiveServerError": "live_server",
     "MatchedRoute": "response",
     "MockAccessorError": "_integrity",
     "MockResponse": "mocks",
     "Mocks": "mocks",
+    "NDJSONLineError": "_readers",
     "RedirectLoopError": "client",
+    "ReplayCase": "replay",
+    "ReplayError": "replay",
+    "ReplayReport": "replay",
     "RequestKeywords": "client",
     "ResponseCookie": "cookies",
     "ResponseNotEndedError": "_integrity",
+    "ResponseSnapshotExtension": "snapshot",
+    "RouteRequest": "strategies",
+    "RoutekitSettings": "overrides",
     "RoutekitTestWarning": "_integrity",
     "SentRequest": "response",
+    "ServerError": "live_server",
+    "ServerSentEvent": "sse",
     "StaleImportWarning": "_integrity",
+    "StreamTimeoutError": "_readers",
     "UnawaitedCoroutineWarning": "_integrity",
     "UnsentResponseWarning": "_integrity",
     "WebResponseView": "web",
@@ -70,6 +97,7 @@ _EXPORTS = {
     "assert_header": "asserts",
     "assert_json": "asserts",
     "assert_redirect": "asserts",
+    "assert_same_responses": "replay",
     "assert_status": "asserts",
     "call_handler": "mocks",
     "create_mocks": "mocks",
@@ -77,7 +105,10 @@ _EXPORTS = {
     "create_response": "mocks",
     "create_web_request": "web",
     "format_transcript": "asserts",
+    "load_cases": "replay",
     "read_web_response": "web",
+    "replay_cases": "replay",
+    "routekit_requests": "strategies",
 }
 
 __all__ = [
@@ -85,18 +116,31 @@ __all__ = [
     "Client",
     "ClientResponse",
     "CreateMocks",
+    "EnvOverrides",
     "JSONBodyError",
+    "LiveServer",
+    "LiveServerError",
     "MatchedRoute",
     "MockAccessorError",
     "MockResponse",
     "Mocks",
+    "NDJSONLineError",
     "RedirectLoopError",
+    "ReplayCase",
+    "ReplayError",
+    "ReplayReport",
     "RequestKeywords",
     "ResponseCookie",
     "ResponseNotEndedError",
+    "ResponseSnapshotExtension",
+    "RouteRequest",
+    "RoutekitSettings",
     "RoutekitTestWarning",
     "SentRequest",
+    "ServerError",
+    "ServerSentEvent",
     "StaleImportWarning",
+    "StreamTimeoutError",
     "UnawaitedCoroutineWarning",
     "UnsentResponseWarning",
     "WebResponseView",
@@ -104,6 +148,7 @@ __all__ = [
     "assert_header",
     "assert_json",
     "assert_redirect",
+    "assert_same_responses",
     "assert_status",
     "call_handler",
     "create_mocks",
@@ -111,7 +156,10 @@ __all__ = [
     "create_response",
     "create_web_request",
     "format_transcript",
+    "load_cases",
     "read_web_response",
+    "replay_cases",
+    "routekit_requests",
 ]
 
 

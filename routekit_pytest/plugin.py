@@ -24,6 +24,16 @@ from pathlib import Path
 
 import pytest
 
+# Feature fixtures, defined in their own module; imported here so pytest registers them.
+from ._fixtures import (  # noqa: F401
+    live_server,
+    live_server_app,
+    note_client,
+    settings_fixture,
+    snapshot_response,
+    with_test_settings,
+)
+
 if t.TYPE_CHECKING:
     from collections.abc import Iterator
 
@@ -347,6 +357,7 @@ def routekit_app(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
     root = root or request.config.stash.get(_PROJECT, None)
     if root is None:
         pytest.fail(_NO_ROOT, pytrace=False)
+    settings = with_test_settings(request.node, settings)  # the `settings` fixture's changes
     return get_app(request.config, root, settings)
 
 
@@ -358,6 +369,7 @@ def client(routekit_app: App, request: pytest.FixtureRequest) -> Iterator[Client
     plugin = request.config.stash.get(_COV, None)
     observer = plugin.data.observer(routekit_app) if plugin is not None else None
     test_client = Client(routekit_app, observer=observer)
+    note_client(request.node, test_client)  # a later `settings` change re-points it
     yield test_client
     test_client.close()
 

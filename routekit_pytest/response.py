@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from werkzeug.datastructures import Headers
 
-from ._accessors import ResponseAccessors
+from ._readers import StreamReaders
 from ._stream import END, QueueSink
 
 if t.TYPE_CHECKING:
@@ -113,13 +113,14 @@ class _Stream:
         self.thread.join(self.timeout)
 
 
-class ClientResponse(ResponseAccessors):
+class ClientResponse(StreamReaders):
     """A response from :class:`~routekit_pytest.Client`.
 
     Besides the accessors shared with the mock response (``status_code``, ``headers``,
     ``json_data()``, ``text``, ``cookies``...), it tells which route answered
     (:attr:`route`), what was sent (:attr:`request`), the redirects followed
-    (:attr:`history`) and the handler's :attr:`exception`.
+    (:attr:`history`) and the handler's :attr:`exception`. A stream reads as chunks, lines,
+    NDJSON values or server-sent events (``iter_events()``).
     """
 
     __slots__ = ("_exchange", "_raise_errors", "_sink", "_stream", "history", "request")

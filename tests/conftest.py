@@ -1,19 +1,21 @@
-"""Suite-wide set-up: the bounded, reproducible hypothesis profile the property tests use.
+"""Suite-wide set-up: the suite never writes into the checkout, and property tests are bounded.
 
-``max_examples`` is small, examples are derived from the test (``derandomize``) so a
-failure reproduces everywhere, no deadline (CI machines are shared), and no example
-database: hypothesis writes nothing into the checkout (its cache goes to a temp folder).
+The hypothesis profile: ``max_examples`` is small, examples are derived from the test
+(``derandomize``) so a failure reproduces everywhere, no deadline (CI machines are shared),
+and no example database. Hypothesis keeps its caches (Unicode tables, constants) in
+``./.hypothesis``; they go to a temporary folder instead, for the subprocesses the tests
+start too.
 """
 
 from __future__ import annotations
 
+import os
+import shutil
 import tempfile
-from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, settings
-from hypothesis.configuration import set_hypothesis_home_dir
 
-set_hypothesis_home_dir(Path(tempfile.gettempdir()) / "routekit-hypothesis")
 settings.register_profile(
     "routekit",
     max_examples=150,
@@ -24,3 +26,22 @@ settings.register_profile(
     suppress_health_check=[HealthCheck.too_slow],
 )
 settings.load_profile("routekit")
+
+_HYPOTHESIS_HOME = pytest.StashKey[str]()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    from hypothesis.configuration import set_hypothesis_home_dir
+
+    home = tempfile.mkdtemp(prefix="routekit-hypothesis-")
+    config.stash[_HYPOTHESIS_HOME] = home
+    os.environ["HYPOTHESIS_STORAGE_DIRECTORY"] = home
+    set_hypothesis_home_dir(home)
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    home = config.stash.get(_HYPOTHESIS_HOME, None)
+    if home is not None:
+        if os.environ.get("HYPOTHESIS_STORAGE_DIRECTORY") == home:
+            del os.environ["HYPOTHESIS_STORAGE_DIRECTORY"]
+        shutil.rmtree(home, ignore_errors=True)
