@@ -43,7 +43,10 @@ class ResponseRecord:
 
     @classmethod
     def of(cls, response: ResponseAccessors) -> ResponseRecord:
-        """The record of a client or mock response."""
+        """The record of a client or mock response (a mock's once it ended)."""
+        test_view = getattr(response, "_test_view", None)
+        if test_view is not None:  # a MockResponse: read what it sent, never its live state
+            response = test_view("snapshot")
         return cls(
             response._view_status(),
             getattr(response, "status_message", "") or "",

@@ -279,9 +279,9 @@ def production_app(config: pytest.Config) -> App:
     """The configured project in production mode (the ``live_server_app`` fixture)."""
     from routekit.app import App
 
-    from .plugin import _NO_ROOT, _default_root
+    from .plugin import _NO_ROOT, _session_root
 
-    root = _default_root(config)
+    root = _session_root(config)
     if root is None:
         pytest.fail(_NO_ROOT, pytrace=False)
     try:

@@ -167,9 +167,9 @@ class RoutekitSettings:
         return root, settings
 
     def _root(self) -> Path:
-        from .plugin import _NO_ROOT, _default_root
+        from .plugin import _NO_ROOT, _session_root
 
-        root = self._marker()[0] or _default_root(self._request.config)
+        root = self._marker()[0] or _session_root(self._request.config)
         if root is None:
             pytest.fail(_NO_ROOT, pytrace=False)
         return root

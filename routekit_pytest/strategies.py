@@ -137,12 +137,26 @@ def json_values(max_leaves: int = 8) -> SearchStrategy[t.Any]:
     )
 
 
+_DOT_SEGMENTS = frozenset({".", ".."})
+
+
 def _encode(value: str) -> str:
-    """One path segment as a browser sends it; ``.`` and ``..`` escaped so no client or
-    server folds them away as dot-segments."""
-    if value.strip(".") == "":
-        return value.replace(".", "%2E")
+    """One path segment as a browser sends it (percent-encoded).
+
+    :raises ValueError: for ``.`` and ``..``: every URL parser resolves them (escaped as
+        ``%2E`` too), so no request can carry them as a param, in Next.js either.
+    """
+    if value in _DOT_SEGMENTS:
+        raise ValueError(
+            f"{value!r} cannot be a path param: URLs resolve '.' and '..' segments (also "
+            "when escaped as %2E), so no request can carry it; leave it out of params=."
+        )
     return quote(value, safe="")
+
+
+def _segment_text() -> SearchStrategy[str]:
+    """A non-empty path segment value that is not a dot segment."""
+    return _text(min_size=1).filter(lambda value: value not in _DOT_SEGMENTS)
 
 
 def _param_strategy(segment: Segment, given: SearchStrategy[t.Any] | None) -> SearchStrategy[t.Any]:
@@ -152,9 +166,9 @@ def _param_strategy(segment: Segment, given: SearchStrategy[t.Any] | None) -> Se
     if given is not None:
         return given
     if segment.kind is SegmentKind.DYNAMIC:
-        return _text(min_size=1)
+        return _segment_text()
     low = 1 if segment.kind is SegmentKind.CATCH_ALL else 0
-    return t.cast("SearchStrategy[t.Any]", st.lists(_text(min_size=1), min_size=low, max_size=4))
+    return t.cast("SearchStrategy[t.Any]", st.lists(_segment_text(), min_size=low, max_size=4))
 
 
 def _query_strategy(query: t.Any) -> SearchStrategy[dict[str, str]]:
