@@ -48,6 +48,8 @@ _BAD_SLASHES = re.compile(r"\\|//")
 _SLASH_RUNS = re.compile(r"/{2,}")
 # First two letters of the internal headers (x-middleware-*, x-matched-path, x-now-route-matches).
 _INTERNAL_PREFIXES = frozenset({"x-", "X-"})
+#: The root middleware file, in the order looked for (Next.js 16 renamed it ``proxy``).
+_MIDDLEWARE_FILES = ("middleware.py", "proxy.py")
 
 
 def _resolve_mode(dev: bool | None, mode: Mode | None) -> Mode:
@@ -123,7 +125,7 @@ class App:
     def _find_middleware(self) -> MiddlewareRunner | None:
         if not self.settings.middleware:
             return None
-        for name in ("middleware.py", "proxy.py"):
+        for name in _MIDDLEWARE_FILES:
             path = self.root / name
             if path.is_file():
                 return MiddlewareRunner(self.loader, path)
@@ -141,8 +143,9 @@ class App:
                 stamps.append(os.stat(dirpath).st_mtime)
         for env in env_files(self.root, self.mode):
             stamps.append(env.stat().st_mtime if env.exists() else 0.0)
-        mw = self.root / "middleware.py"
-        stamps.append(mw.stat().st_mtime if mw.exists() else 0.0)
+        for name in _MIDDLEWARE_FILES:
+            file = self.root / name
+            stamps.append(file.stat().st_mtime if file.exists() else 0.0)
         return tuple(stamps)
 
     def _reload_if_changed(self) -> None:

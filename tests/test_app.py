@@ -616,6 +616,27 @@ def test_app_runs_root_middleware(tmp_path: Path) -> None:
     assert ("x-from-middleware", "yes") in hello.headers
 
 
+@pytest.mark.parametrize("name", ["middleware.py", "proxy.py"])
+def test_app_development_reloads_an_edited_middleware_file(tmp_path: Path, name: str) -> None:
+    """An in-place edit of proxy.py took no effect: only middleware.py was watched (issue 13)."""
+    function = name.removesuffix(".py")
+    source = """
+        from routekit import NextResponse
+
+        def {function}(request):
+            response = NextResponse.next()
+            response.headers.set("x-version", "{version}")
+            return response
+    """
+    files = {name: source.format(function=function, version="1"), "pages/api/hello.py": HELLO}
+    _write(tmp_path, files)
+    app = App(tmp_path, dev=True)
+    assert ("x-version", "1") in _send(app, "/api/hello")[0].headers
+    # Same size, edited in place: the root folder's mtime does not change.
+    _later(tmp_path, {name: source.format(function=function, version="2")})
+    assert ("x-version", "2") in _send(app, "/api/hello")[0].headers
+
+
 def test_app_middleware_setting_off_skips_it(tmp_path: Path) -> None:
     _write(tmp_path, {"middleware.py": MIDDLEWARE, "pages/api/hello.py": HELLO})
     app = App(tmp_path, middleware=False)
