@@ -8,6 +8,7 @@ A file ``pages/api/users/[id].py`` defining ``handler(req, res)`` *is* the endpo
 
 from __future__ import annotations
 
+from ._js.cookies import serialize_cookie
 from .app import App
 from .config import AppRouteConfig, PagesConfig
 from .connect import Router, cors, create_router, run_middleware
@@ -22,7 +23,6 @@ from .errors import (
     SettingsError,
 )
 from .loader import load_handler
-from .pages.cookies import serialize_cookie
 from .pages.dispatch import Handler
 from .pages.request import ApiRequest
 from .pages.response import ApiResponse

@@ -21,8 +21,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from urllib.parse import parse_qsl
 
+from .._js.cookies import parse_cookie_header
 from ..errors import ConfigError
-from ..pages.cookies import parse_cookie_header
 from ._pathtoregexp import PathSyntaxError, compile_js, js_to_python, parse, tokens_to_regex
 
 __all__ = [

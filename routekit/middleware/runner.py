@@ -17,8 +17,8 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from .._aio import call_maybe_async
+from .._js.status import reason_phrase
 from ..errors import ModuleDefinitionError, RoutekitError
-from ..pages._status import reason_phrase
 from ..web.dispatch import send_web_response
 from ..web.request import request_from_raw
 from ..web.response import Response

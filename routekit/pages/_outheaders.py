@@ -12,8 +12,8 @@ from __future__ import annotations
 import re
 import typing as t
 
+from .._js.jsonenc import format_number
 from ..errors import ResponseStateError
-from .jsonenc import format_number
 
 __all__ = ["BAD_VALUE", "HeaderValue", "OutgoingHeaders"]
 

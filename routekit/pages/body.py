@@ -23,8 +23,8 @@ import math
 import re
 import typing as t
 
+from .._js.query import JS_WHITESPACE, parse_querystring
 from ..errors import RequestError, RoutekitError
-from ._query import JS_WHITESPACE, parse_querystring
 
 if t.TYPE_CHECKING:
     from _typeshed import WriteableBuffer

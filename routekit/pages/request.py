@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import typing as t
 
-from ._headers import IncomingHeaders
-from ._query import QueryDict, parse_search_params
+from .._js.cookies import parse_cookie_header
+from .._js.headers import IncomingHeaders
+from .._js.query import QueryDict, parse_search_params
 from .body import BodyStream, ConsumedBodyStream, parse_body
-from .cookies import parse_cookie_header
 
 if t.TYPE_CHECKING:
     import io

@@ -16,13 +16,13 @@ import typing as t
 from collections.abc import Iterator
 from decimal import ROUND_HALF_UP, Decimal
 
+from .._js.jsonenc import stringify
+from .._js.status import reason_phrase
 from .._wire import NOTICE_BODY_IGNORED, NOTICE_RESPONSE_LIMIT
 from ..config import DEFAULT_RESPONSE_LIMIT
 from ..errors import ResponseStateError, RoutekitError
 from ._outheaders import BAD_VALUE, HeaderValue, OutgoingHeaders
-from ._status import reason_phrase
 from .etag import EtagHasher, generate_etag, is_fresh
-from .jsonenc import stringify
 
 if t.TYPE_CHECKING:
     from .._wire import Exchange, Sink
@@ -272,7 +272,7 @@ class ApiResponse:
         Options: ``max_age``, ``expires``, ``path``, ``domain``, ``http_only``, ``secure``,
         ``same_site``, ``priority``, ``partitioned`` (camelCase spellings work too).
         """
-        from .cookies import serialize_cookie
+        from .._js.cookies import serialize_cookie
 
         return self.append_header("Set-Cookie", serialize_cookie(name, value, **options))
 

@@ -15,8 +15,8 @@ from collections.abc import AsyncIterator, Callable, Mapping
 from dataclasses import dataclass, field
 
 from .._aio import call_maybe_async, run_coroutine
+from .._js.status import reason_phrase
 from ..errors import RoutekitError
-from ..pages._status import reason_phrase
 from .context import NotFoundSignal, RedirectSignal, RequestScope, activate_scope, no_scope
 from .cookies import split_cookies_string
 from .response import Response, _chunk_bytes

@@ -16,8 +16,8 @@ from werkzeug.datastructures import FileStorage, MultiDict
 from werkzeug.formparser import FormDataParser
 from werkzeug.http import parse_options_header
 
+from .._js.headers import DISCARD_DUPLICATES
 from ..errors import RoutekitError
-from ..pages._headers import DISCARD_DUPLICATES
 from .cookies import RequestCookies
 from .headers import Headers, HeadersInit
 from .url import NextURL, URLSearchParams, validate_url

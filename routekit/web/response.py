@@ -12,8 +12,8 @@ import typing as t
 from collections.abc import AsyncIterable, AsyncIterator, Iterable, Iterator
 
 from .._aio import run_coroutine
+from .._js.jsonenc import stringify
 from ..errors import RoutekitError
-from ..pages.jsonenc import stringify
 from .cookies import ResponseCookies, stringify_cookie
 from .headers import Headers, HeadersInit
 from .request import BodyUsedError, _parse_json

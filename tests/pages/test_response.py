@@ -8,6 +8,7 @@ import typing as t
 
 import pytest
 
+from routekit._js.jsonenc import JsonEncodeError
 from routekit._wire import (
     NOTICE_BODY_IGNORED,
     NOTICE_RESPONSE_LIMIT,
@@ -18,7 +19,6 @@ from routekit._wire import (
 )
 from routekit.errors import ResponseStateError, RoutekitError
 from routekit.pages.etag import generate_etag
-from routekit.pages.jsonenc import JsonEncodeError
 from routekit.pages.response import ApiResponse, _format_bytes
 
 JSON = "application/json; charset=utf-8"

@@ -10,8 +10,8 @@ import uuid
 
 import pytest
 
+from routekit._js.jsonenc import JsonEncodeError, format_number, stringify
 from routekit.errors import RoutekitError
-from routekit.pages.jsonenc import JsonEncodeError, format_number, stringify
 
 # Expected texts produced by Node 20's JSON.stringify / String(number).
 NUMBERS = [

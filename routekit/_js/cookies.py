@@ -20,7 +20,7 @@ from urllib.parse import quote
 
 from werkzeug.http import http_date
 
-from ._query import JS_WHITESPACE, decode_uri_component
+from .query import JS_WHITESPACE, decode_uri_component
 
 __all__ = ["parse_cookie_header", "serialize_cookie"]
 
