@@ -1,7 +1,7 @@
 """Per-route configuration: the validated form of a route module's ``config`` / segment exports.
 
 The parsing and validation (camelCase and snake_case keys, did-you-mean for unknown keys,
-``bytes``-style sizes) lives in :mod:`routekit._config_parse`; this module holds the value
+``bytes``-style sizes) lives in :mod:`routekit.loader._config_parse`; this module holds the value
 objects the runtime reads on every request.
 """
 

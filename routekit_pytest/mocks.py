@@ -12,9 +12,9 @@ from __future__ import annotations
 import typing as t
 
 from routekit._aio import call_maybe_async
-from routekit._config_parse import parse_pages_config
 from routekit._wire import BufferSink, Exchange
 from routekit.config import PagesConfig
+from routekit.loader._config_parse import parse_pages_config
 from routekit.pages.request import ApiRequest, build_request
 from routekit.pages.response import ApiResponse
 

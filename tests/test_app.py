@@ -12,10 +12,10 @@ import typing as t
 import pytest
 
 from routekit import _env
-from routekit import loader as loader_module
 from routekit._wire import BufferSink, Exchange, RawRequest
 from routekit.app import App
 from routekit.errors import RouteDefinitionError, SettingsError
+from routekit.loader import importer as loader_module
 from routekit.routing.discovery import discover
 
 if t.TYPE_CHECKING:

@@ -14,9 +14,9 @@ import typing as t
 import pytest
 
 from routekit import _env
-from routekit import loader as loader_module
 from routekit.app import App
 from routekit.cli import format_route_table, main
+from routekit.loader import importer as loader_module
 
 if t.TYPE_CHECKING:
     from collections.abc import Iterator

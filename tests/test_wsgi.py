@@ -10,9 +10,9 @@ import typing as t
 import pytest
 from werkzeug.test import Client, EnvironBuilder, run_wsgi_app
 
-from routekit import loader as loader_module
 from routekit._wsgi import WSGISink, raw_request_from_environ
 from routekit.app import App
+from routekit.loader import importer as loader_module
 
 if t.TYPE_CHECKING:
     from pathlib import Path

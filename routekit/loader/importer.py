@@ -33,6 +33,8 @@ import typing as t
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..errors import ModuleDefinitionError, RouteDefinitionError, RouteImportError
+from ..web.dispatch import HTTP_METHODS, app_route_export_problems, app_route_methods
 from ._config_parse import parse_app_config, parse_pages_config
 from ._modules import (
     activate,
@@ -43,16 +45,14 @@ from ._modules import (
     same_file,
     unregister,
 )
-from .errors import ModuleDefinitionError, RouteDefinitionError, RouteImportError
-from .web.dispatch import HTTP_METHODS, app_route_export_problems, app_route_methods
 
 if t.TYPE_CHECKING:
     from collections.abc import Iterable
 
+    from ..config import AppRouteConfig, PagesConfig
+    from ..routing.route import Route
+    from ..settings import Settings
     from ._modules import Stashes
-    from .config import AppRouteConfig, PagesConfig
-    from .routing.route import Route
-    from .settings import Settings
 
 __all__ = ["LoadedKind", "LoadedRoute", "Loader", "get_loader", "load_handler"]
 

@@ -12,7 +12,6 @@ import typing as t
 
 import pytest
 
-from routekit import loader as loader_module
 from routekit.config import AppRouteConfig, PagesConfig
 from routekit.errors import (
     ConfigError,
@@ -21,6 +20,7 @@ from routekit.errors import (
     RouteImportError,
 )
 from routekit.loader import Loader, get_loader, load_handler
+from routekit.loader import importer as loader_module
 from routekit.routing.route import Route
 
 if t.TYPE_CHECKING:
