@@ -1,7 +1,7 @@
 """Web-standard objects for app routes and edge handlers: Next.js' ``NextRequest``/``NextResponse``.
 
-``create_web_request`` lives in :mod:`routekit.web.testing` (it shares the pytest plugin's
-request builder) and is not imported here.
+``create_web_request`` (a request for a unit test) is the pytest plugin's:
+``routekit_pytest.create_web_request``.
 """
 
 from __future__ import annotations

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import typing as t
 
-from routekit_pytest._reqspec import MISSING, build_raw, check_conflicts, encode_body
+from routekit.web.request import NextRequest, request_from_raw
 
-from .request import NextRequest, request_from_raw
+from ._reqspec import MISSING, build_raw, check_conflicts, encode_body
 
 __all__ = ["create_web_request"]
 
