@@ -25,12 +25,11 @@ from ._errorpages import (
 )
 from ._wire import Exchange, Mode, RawRequest, Sink
 from ._wsgi import WSGISink, raw_request_from_environ
-from .errors import SettingsError
+from .errors import ParamDecodeError, SettingsError
 from .loader import LoadedRoute, Loader, get_loader
 from .middleware.runner import MiddlewareRunner, strip_internal_headers
 from .pages.dispatch import run_pages_route
 from .routing.discovery import discover
-from .routing.matcher import ParamDecodeError
 from .routing.table import RouteTable
 from .settings import Settings, load_settings
 from .web.dispatch import run_app_route, run_edge_route

@@ -15,7 +15,8 @@ import pytest
 pytest.register_assert_rewrite("routekit_pytest.asserts")
 
 if t.TYPE_CHECKING:
-    from ._accessors import JSONBodyError
+    from routekit.errors import JSONBodyError, RedirectLoopError
+
     from .asserts import (
         assert_cookie,
         assert_header,
@@ -24,7 +25,7 @@ if t.TYPE_CHECKING:
         assert_status,
         format_transcript,
     )
-    from .client import AsyncClient, Client, RedirectLoopError, RequestKeywords
+    from .client import AsyncClient, Client, RequestKeywords
     from .cookies import ResponseCookie
     from .mocks import (
         MockResponse,
@@ -43,11 +44,11 @@ _EXPORTS = {
     "Client": "client",
     "ClientResponse": "response",
     "CreateMocks": "plugin",
-    "JSONBodyError": "_accessors",
+    "JSONBodyError": "routekit.errors",
     "MatchedRoute": "response",
     "MockResponse": "mocks",
     "Mocks": "mocks",
-    "RedirectLoopError": "client",
+    "RedirectLoopError": "routekit.errors",
     "RequestKeywords": "client",
     "ResponseCookie": "cookies",
     "SentRequest": "response",
@@ -99,7 +100,9 @@ def __getattr__(name: str) -> t.Any:
     module = _EXPORTS.get(name)
     if module is None:
         raise AttributeError(f"module 'routekit_pytest' has no attribute {name!r}")
-    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    # Relative names are the plugin's modules; the errors live in routekit.errors.
+    path = module if module.startswith("routekit.") else f".{module}"
+    value = getattr(importlib.import_module(path, __name__), name)
     globals()[name] = value
     return value
 

@@ -11,7 +11,9 @@ import json
 import typing as t
 from dataclasses import fields
 
-from ._accessors import JSONBodyError, ResponseAccessors, is_json_type
+from routekit.errors import JSONBodyError
+
+from ._accessors import ResponseAccessors, is_json_type
 from .cookies import ResponseCookie
 
 __all__ = [

@@ -19,7 +19,7 @@ from werkzeug.datastructures import Headers
 
 from routekit import _aio
 from routekit._wire import BufferSink, RawRequest
-from routekit.errors import RoutekitError
+from routekit.errors import RedirectLoopError
 
 from ._jar import CookieJar
 from ._reqspec import MISSING, NO_BODY, BodySpec, build_raw, check_conflicts, encode_body
@@ -34,15 +34,11 @@ if t.TYPE_CHECKING:
 
     from ._reqspec import FileValue, HeadersArg, QueryArg
 
-__all__ = ["AsyncClient", "Client", "RedirectLoopError", "RequestKeywords"]
+__all__ = ["AsyncClient", "Client", "RequestKeywords"]
 
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
 _BODY_KEYWORDS = frozenset({"json", "form", "data", "files"})
 _MAX_REDIRECTS = 20
-
-
-class RedirectLoopError(RoutekitError):
-    """Following redirects came back to a URL already visited, or took too many hops."""
 
 
 class RequestKeywords(t.TypedDict, total=False):

@@ -22,8 +22,8 @@ from dataclasses import dataclass, field
 from urllib.parse import parse_qsl
 
 from .._js.cookies import parse_cookie_header
-from ..errors import ConfigError
-from ._pathtoregexp import PathSyntaxError, compile_js, js_to_python, parse, tokens_to_regex
+from ..errors import ConfigError, PathSyntaxError
+from ._pathtoregexp import compile_js, js_to_python, parse, tokens_to_regex
 
 __all__ = [
     "DEFAULT_MATCHER",

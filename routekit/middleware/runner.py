@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 
 from .._aio import call_maybe_async
 from .._js.status import reason_phrase
-from ..errors import ModuleDefinitionError, RoutekitError
+from ..errors import InvalidRouteResponseError, MiddlewareRewriteError, ModuleDefinitionError
 from ..web.dispatch import send_web_response
 from ..web.request import request_from_raw
 from ..web.response import Response
@@ -33,7 +33,6 @@ if t.TYPE_CHECKING:
 __all__ = [
     "BODY_LIMIT",
     "MiddlewareOutcome",
-    "MiddlewareRewriteError",
     "MiddlewareRunner",
     "middleware_function",
     "run_middleware_module",
@@ -70,10 +69,6 @@ _NOT_FORWARDED = frozenset(
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
 # send-response.ts appends these route headers to the middleware's instead of skipping them.
 _APPENDED = frozenset({"set-cookie", "vary", "www-authenticate", "proxy-authenticate"})
-
-
-class MiddlewareRewriteError(RoutekitError):
-    """The middleware rewrote to another origin: Next.js proxies that, routekit does not."""
 
 
 def strip_internal_headers(raw: RawRequest) -> None:
@@ -268,8 +263,9 @@ def run_middleware_module(
 
     :param file: the module's file relative to the root, named in errors.
     :param matcher: the compiled matcher; default: from the module's ``config``.
-    :raises TypeError: the middleware returned something other than a ``Response`` (Next.js:
-        ``Expected an instance of Response to be returned``); the app answers 500.
+    :raises InvalidRouteResponseError: the middleware returned something other than a
+        ``Response`` (Next.js: ``Expected an instance of Response to be returned``); the app
+        answers 500. A ``TypeError`` too.
     """
     raw = exchange.raw
     strip_internal_headers(raw)
@@ -300,7 +296,7 @@ def run_middleware_module(
     if result is None:
         return MiddlewareOutcome(ran=True)
     if not isinstance(result, Response):
-        raise TypeError("Expected an instance of Response to be returned")
+        raise InvalidRouteResponseError("Expected an instance of Response to be returned")
     return _apply(result, exchange, sink, request.url)
 
 

@@ -24,7 +24,7 @@ import re
 import typing as t
 
 from .._js.query import JS_WHITESPACE, parse_querystring
-from ..errors import RequestError, RoutekitError
+from ..errors import BodyConsumedError, RequestError
 
 if t.TYPE_CHECKING:
     from _typeshed import WriteableBuffer
@@ -34,7 +34,6 @@ if t.TYPE_CHECKING:
 
 __all__ = [
     "CHUNK_SIZE",
-    "BodyConsumedError",
     "BodyStream",
     "ConsumedBodyStream",
     "parse_body",
@@ -274,22 +273,6 @@ def parse_body(raw: RawRequest, config: PagesConfig) -> object:
     if media_type == "application/x-www-form-urlencoded":
         return parse_querystring(text)
     return text
-
-
-class BodyConsumedError(RoutekitError, RuntimeError):
-    """``req.stream`` was read although the body parser already consumed the body.
-
-    :param file: the route file, when known, to name it in the message.
-    """
-
-    def __init__(self, file: str | None = None) -> None:
-        self.file = file
-        where = f"{file}: " if file else ""
-        super().__init__(
-            f"{where}req.stream cannot be read: the body was already parsed into req.body. "
-            'To read the raw body, set config = {"api": {"bodyParser": False}} in the route '
-            "module."
-        )
 
 
 class BodyStream(io.RawIOBase):

@@ -395,7 +395,7 @@ class ApiResponse:
         """Send *value* as JSON: ``Content-Type: application/json; charset=utf-8``, then
         ``send(stringify(value))`` (so ``ETag`` and 304 apply).
 
-        :raises JsonEncodeError: *value* holds something JSON cannot express (a 500).
+        :raises JSONEncodeError: *value* holds something JSON cannot express (a 500).
         """
         if self._finished:
             raise self._ended_error("json")

@@ -14,30 +14,17 @@ import re
 import typing as t
 from urllib.parse import unquote_to_bytes
 
-from ..errors import RoutekitError
+from ..errors import ParamDecodeError
 from .route import Match, Route
 from .segments import SegmentKind, parse_segment
 
 if t.TYPE_CHECKING:
     from collections.abc import Iterable
 
-__all__ = ["Matcher", "ParamDecodeError", "decode_param"]
+__all__ = ["Matcher", "decode_param"]
 
 _SINGLE, _REST, _OPTIONAL = 0, 1, 2
 _BAD_ESCAPE = re.compile(r"%(?![0-9A-Fa-f]{2})")
-
-
-class ParamDecodeError(RoutekitError):
-    """A captured param is not valid percent-encoded UTF-8 (``%zz``, ``%FF``...).
-
-    Next.js' ``DecodeError('failed to decode param')``: the app answers with the 400 page.
-
-    :param value: the raw, still percent-encoded text that failed to decode.
-    """
-
-    def __init__(self, value: str) -> None:
-        self.value = value
-        super().__init__(f"failed to decode param {value!r}")
 
 
 def decode_param(value: str) -> str:

@@ -1,16 +1,29 @@
 """Web-standard objects for app routes and edge handlers: Next.js' ``NextRequest``/``NextResponse``.
 
+The errors the Web objects raise (defined in :mod:`routekit.errors`) are re-exported here,
+next to the objects that raise them.
+
 ``create_web_request`` (a request for a unit test) is the pytest plugin's:
 ``routekit_pytest.create_web_request``.
 """
 
 from __future__ import annotations
 
-from .context import (
-    DraftMode,
+from ..errors import (
+    BodyUsedError,
+    FormDataError,
+    InvalidHeaderError,
+    InvalidJSONError,
+    InvalidStatusError,
+    MalformedURLError,
     NotFoundSignal,
+    ReadonlyHeadersError,
     RedirectSignal,
     RequestScopeError,
+    WebAPIError,
+)
+from .context import (
+    DraftMode,
     cookies,
     draft_mode,
     headers,
@@ -27,12 +40,19 @@ from .response import NextResponse, Response
 from .url import NextURL, URLSearchParams
 
 __all__ = [
+    "BodyUsedError",
     "DraftMode",
+    "FormDataError",
     "Headers",
+    "InvalidHeaderError",
+    "InvalidJSONError",
+    "InvalidStatusError",
+    "MalformedURLError",
     "NextRequest",
     "NextResponse",
     "NextURL",
     "NotFoundSignal",
+    "ReadonlyHeadersError",
     "RedirectSignal",
     "Request",
     "RequestCookie",
@@ -43,6 +63,7 @@ __all__ = [
     "ResponseCookies",
     "RouteContext",
     "URLSearchParams",
+    "WebAPIError",
     "cookies",
     "draft_mode",
     "headers",

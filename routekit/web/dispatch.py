@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 
 from .._aio import call_maybe_async, run_coroutine
 from .._js.status import reason_phrase
-from ..errors import RoutekitError
-from .context import NotFoundSignal, RedirectSignal, RequestScope, activate_scope, no_scope
+from ..errors import InvalidRouteResponseError, NotFoundSignal, RedirectSignal
+from .context import RequestScope, activate_scope, no_scope
 from .cookies import split_cookies_string
 from .response import Response, _chunk_bytes
 from .url import URLSearchParams
@@ -29,7 +29,6 @@ if t.TYPE_CHECKING:
 
 __all__ = [
     "HTTP_METHODS",
-    "InvalidRouteResponseError",
     "RouteContext",
     "app_route_export_problems",
     "app_route_methods",
@@ -51,10 +50,6 @@ _NEXT_IN_ROUTE = (
     "NextResponse.next() was used in a app route handler, this is not supported. See here for "
     "more info: https://nextjs.org/docs/messages/next-response-next-in-app-route-handler"
 )
-
-
-class InvalidRouteResponseError(RoutekitError, TypeError):
-    """A handler returned something other than a ``Response``, or a middleware-only one."""
 
 
 @dataclass(frozen=True, slots=True)

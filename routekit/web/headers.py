@@ -10,9 +10,9 @@ import re
 import typing as t
 from collections.abc import Iterable, Iterator, Mapping
 
-from ..errors import RoutekitError
+from ..errors import InvalidHeaderError, ReadonlyHeadersError
 
-__all__ = ["Headers", "HeadersInit", "InvalidHeaderError", "ReadonlyHeadersError"]
+__all__ = ["Headers", "HeadersInit"]
 
 #: Anything ``Headers(...)`` accepts: another ``Headers``, a mapping or ``(name, value)`` pairs.
 HeadersInit = t.Union["Headers", Mapping[str, str], Iterable[tuple[str, str]]]
@@ -20,17 +20,6 @@ HeadersInit = t.Union["Headers", Mapping[str, str], Iterable[tuple[str, str]]]
 _TOKEN = re.compile(r"^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$")
 # Fetch strips HTTP whitespace around values and rejects NUL, CR, LF and non-byte characters.
 _BAD_VALUE = re.compile(r"[\x00\r\n]|[^\x00-\xff]")
-
-
-class InvalidHeaderError(RoutekitError, TypeError):
-    """A header name that is not an HTTP token, or a value with NUL/CR/LF or non-Latin-1 text.
-
-    A ``TypeError``, as in Fetch.
-    """
-
-
-class ReadonlyHeadersError(RoutekitError, TypeError):
-    """A mutation of a sealed ``Headers`` (the object ``routekit.headers()`` returns)."""
 
 
 def _normalise_value(value: str) -> str:

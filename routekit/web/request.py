@@ -17,7 +17,7 @@ from werkzeug.formparser import FormDataParser
 from werkzeug.http import parse_options_header
 
 from .._js.headers import DISCARD_DUPLICATES
-from ..errors import RoutekitError
+from ..errors import BodyUsedError, FormDataError, InvalidJSONError
 from .cookies import RequestCookies
 from .headers import Headers, HeadersInit
 from .url import NextURL, URLSearchParams, validate_url
@@ -26,9 +26,6 @@ if t.TYPE_CHECKING:
     from .._wire import RawRequest
 
 __all__ = [
-    "BodyUsedError",
-    "FormDataError",
-    "InvalidJSONError",
     "NextRequest",
     "Request",
     "RequestBody",
@@ -43,24 +40,6 @@ _CHUNK = 64 * 1024
 _NORMALISED_METHODS = {"DELETE", "GET", "HEAD", "OPTIONS", "POST", "PUT"}
 # Node keeps only the first value of these request headers (http.IncomingMessage).
 _SINGLE_HEADERS = DISCARD_DUPLICATES
-
-
-class BodyUsedError(RoutekitError, TypeError):
-    """The body was already read: read it once and keep the value, or ``clone()`` first."""
-
-    def __init__(self) -> None:
-        super().__init__(
-            "Body is unusable: Body has already been read. Read it once and keep the value, "
-            "or call request.clone() before the first read."
-        )
-
-
-class InvalidJSONError(RoutekitError, ValueError):
-    """``request.json()`` on a body that is not JSON (Next.js answers 500 unless caught)."""
-
-
-class FormDataError(RoutekitError, TypeError):
-    """``request.form_data()`` on a body that is not a form."""
 
 
 class Request:

@@ -12,9 +12,9 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from urllib.parse import quote, quote_plus, unquote, urljoin
 
-from ..errors import RoutekitError
+from ..errors import MalformedURLError
 
-__all__ = ["MalformedURLError", "NextURL", "URLSearchParams", "validate_url"]
+__all__ = ["NextURL", "URLSearchParams", "validate_url"]
 
 _DEFAULT_PORTS = {"http": "80", "https": "443", "ws": "80", "wss": "443", "ftp": "21"}
 # Next.js' REGEX_LOCALHOST_HOSTNAME, applied to the first match in the whole URL string.
@@ -26,17 +26,6 @@ _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:")
 _PATH_SAFE = "!$%&'()*+,-./:;=@[]\\^_|~"
 _QUERY_SAFE = "!$%&()*+,-./:;=?@[]\\^_`{|}~"
 _FRAGMENT_SAFE = "!#$%&'()*+,-./:;=?@[]\\^_{|}~"
-
-
-class MalformedURLError(RoutekitError, TypeError):
-    """A URL that cannot be parsed, or a relative URL where Next.js needs an absolute one."""
-
-    def __init__(self, url: str) -> None:
-        self.url = url
-        super().__init__(
-            f'URL is malformed "{url}". Please use only absolute URLs - '
-            "https://nextjs.org/docs/messages/middleware-relative-urls"
-        )
 
 
 class URLSearchParams:

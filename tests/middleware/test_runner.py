@@ -8,9 +8,8 @@ from pathlib import Path
 import pytest
 
 from routekit._wire import BufferSink, Exchange, RawRequest
-from routekit.errors import ConfigError, ModuleDefinitionError
+from routekit.errors import ConfigError, MiddlewareRewriteError, ModuleDefinitionError
 from routekit.middleware.runner import (
-    MiddlewareRewriteError,
     MiddlewareRunner,
     run_middleware_module,
     strip_internal_headers,

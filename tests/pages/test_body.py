@@ -6,10 +6,9 @@ import pytest
 
 from routekit._wire import RawRequest
 from routekit.config import PagesConfig
-from routekit.errors import RequestError, RoutekitError
+from routekit.errors import BodyConsumedError, RequestError, RoutekitError
 from routekit.pages.body import (
     CHUNK_SIZE,
-    BodyConsumedError,
     BodyStream,
     ConsumedBodyStream,
     parse_body,

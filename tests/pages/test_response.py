@@ -8,7 +8,6 @@ import typing as t
 
 import pytest
 
-from routekit._js.jsonenc import JsonEncodeError
 from routekit._wire import (
     NOTICE_BODY_IGNORED,
     NOTICE_RESPONSE_LIMIT,
@@ -17,7 +16,7 @@ from routekit._wire import (
     Mode,
     RawRequest,
 )
-from routekit.errors import ResponseStateError, RoutekitError
+from routekit.errors import JSONEncodeError, ResponseStateError, RoutekitError
 from routekit.pages.etag import generate_etag
 from routekit.pages.response import ApiResponse, _format_bytes
 
@@ -402,7 +401,7 @@ def test_send_numbers_booleans_lists_as_json(value: object, body: bytes) -> None
 
 def test_send_unserialisable_names_send() -> None:
     res, sink, _ = _res()
-    with pytest.raises(JsonEncodeError, match=r"^res.send\(\) cannot serialise a set at \$"):
+    with pytest.raises(JSONEncodeError, match=r"^res.send\(\) cannot serialise a set at \$"):
         res.send({1, 2})
     assert not sink.started
 
@@ -580,7 +579,7 @@ def test_json_unserialisable_raises_before_sending() -> None:
     import datetime
 
     res, sink, _ = _res()
-    with pytest.raises(JsonEncodeError, match=r"at \$\.when"):
+    with pytest.raises(JSONEncodeError, match=r"at \$\.when"):
         res.json({"when": datetime.datetime(2020, 1, 1)})
     assert not sink.started
 

@@ -6,15 +6,9 @@ import io
 import pytest
 
 from routekit._wire import RawRequest
-from routekit.web.request import (
-    BodyUsedError,
-    FormDataError,
-    InvalidJSONError,
-    NextRequest,
-    Request,
-    request_from_raw,
-)
-from routekit.web.url import MalformedURLError, URLSearchParams
+from routekit.errors import BodyUsedError, FormDataError, InvalidJSONError, MalformedURLError
+from routekit.web.request import NextRequest, Request, request_from_raw
+from routekit.web.url import URLSearchParams
 
 
 def _post(body, content_type=None):

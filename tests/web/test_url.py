@@ -2,7 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from routekit.web.url import MalformedURLError, NextURL, URLSearchParams, validate_url
+from routekit.errors import MalformedURLError
+from routekit.web.url import NextURL, URLSearchParams, validate_url
 
 
 @pytest.mark.parametrize(
