@@ -16,11 +16,10 @@ import difflib
 import re
 import typing as t
 from datetime import date, datetime
-from urllib.parse import quote
 
 from werkzeug.http import http_date
 
-from .query import JS_WHITESPACE, decode_uri_component
+from .strings import JS_WHITESPACE, decode_uri_component, encode_uri_component
 
 __all__ = ["parse_cookie_header", "serialize_cookie"]
 
@@ -82,11 +81,6 @@ _OPTION_NAMES = {
     "sameSite": "same_site",
     "encode": "encode",
 }
-
-
-def _encode_uri_component(value: str) -> str:
-    # encodeURIComponent keeps A-Z a-z 0-9 and - _ . ! ~ * ' ( ); quote() always keeps _.-~
-    return quote(value, safe="!'()*")
 
 
 def _normalise_options(options: dict[str, object]) -> dict[str, object]:
@@ -157,7 +151,7 @@ def serialize_cookie(name: str, value: str | None, **options: t.Any) -> str:
         a name, value or option the header grammar does not allow.
     """
     opts = _normalise_options(options)
-    encode = opts.get("encode") or _encode_uri_component
+    encode = opts.get("encode") or encode_uri_component
     if not callable(encode):
         raise TypeError(f"option encode is invalid: {encode!r} (expected a function)")
     if not isinstance(name, str) or not _NAME.fullmatch(name):

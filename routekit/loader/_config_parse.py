@@ -21,9 +21,9 @@ import typing as t
 import warnings
 from collections.abc import Mapping, Sequence
 
+from .._js.sizes import parse_size
 from ..config import DEFAULT_RESPONSE_LIMIT, DEFAULT_SIZE_LIMIT, AppRouteConfig, PagesConfig
 from ..errors import ConfigError
-from ..pages.body import parse_size
 
 __all__ = [
     "APP_EXPORTS",

@@ -19,11 +19,11 @@ import codecs
 import functools
 import io
 import json
-import math
 import re
 import typing as t
 
-from .._js.query import JS_WHITESPACE, parse_querystring
+from .._js.query import parse_querystring
+from .._js.strings import JS_WHITESPACE
 from ..errors import BodyConsumedError, RequestError
 
 if t.TYPE_CHECKING:
@@ -38,44 +38,11 @@ __all__ = [
     "ConsumedBodyStream",
     "parse_body",
     "parse_content_type",
-    "parse_size",
     "read_limited",
 ]
 
 #: How much of the body is read at a time.
 CHUNK_SIZE = 64 * 1024
-
-_UNITS = {"b": 1, "kb": 1 << 10, "mb": 1 << 20, "gb": 1 << 30, "tb": 1 << 40, "pb": 1 << 50}
-_SIZE = re.compile(r"([+-]?\d+(?:\.\d+)?) *(b|kb|mb|gb|tb|pb)?", re.IGNORECASE)
-
-
-def parse_size(value: str | int) -> int:
-    """Parse a size the way the ``bytes`` package does: ``"1mb"`` is 1048576 bytes.
-
-    Units are binary and case-insensitive (``b``, ``kb``, ``mb``, ``gb``, ``tb``, ``pb``);
-    decimals are allowed (``"1.5mb"``, floored to whole bytes); a bare number or an int
-    is a number of bytes.
-
-    :raises ValueError: for anything else, and for negative sizes.
-    """
-    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
-        raise ValueError(
-            f"invalid size {value!r}: expected a number of bytes or a string like '1mb'"
-        )
-    if isinstance(value, str):
-        match = _SIZE.fullmatch(value.strip())
-        if match is None:
-            raise ValueError(
-                f"invalid size {value!r}: expected a number of bytes or a number with a unit "
-                "b, kb, mb, gb, tb or pb, like '500kb' or '1.5mb'"
-            )
-        number = float(match.group(1)) * _UNITS[(match.group(2) or "b").lower()]
-    else:
-        number = value
-    if not math.isfinite(number) or number < 0:
-        raise ValueError(f"invalid size {value!r}: a size must be a finite number >= 0")
-    return math.floor(number)
-
 
 # The `content-type` npm package's grammar (RFC 7231 media type, RFC 7230 tokens/quotes).
 _TOKEN = r"[!#$%&'*+.^_`|~0-9A-Za-z-]+"

@@ -10,10 +10,9 @@ the path rather than with the number of routes.
 
 from __future__ import annotations
 
-import re
 import typing as t
-from urllib.parse import unquote_to_bytes
 
+from .._js.strings import decode_uri_component
 from ..errors import ParamDecodeError
 from .route import Match, Route
 from .segments import SegmentKind, parse_segment
@@ -24,7 +23,6 @@ if t.TYPE_CHECKING:
 __all__ = ["Matcher", "decode_param"]
 
 _SINGLE, _REST, _OPTIONAL = 0, 1, 2
-_BAD_ESCAPE = re.compile(r"%(?![0-9A-Fa-f]{2})")
 
 
 def decode_param(value: str) -> str:
@@ -36,13 +34,9 @@ def decode_param(value: str) -> str:
     :raises ParamDecodeError: for a ``%`` not followed by two hex digits, or bytes that are
         not UTF-8.
     """
-    if "%" not in value:
-        return value
-    if _BAD_ESCAPE.search(value) is not None:
-        raise ParamDecodeError(value)
     try:
-        return unquote_to_bytes(value).decode("utf-8")
-    except UnicodeError:
+        return decode_uri_component(value)
+    except ValueError:
         raise ParamDecodeError(value) from None
 
 

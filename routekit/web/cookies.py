@@ -16,9 +16,10 @@ import typing as t
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, fields
 from datetime import datetime, timezone
-from urllib.parse import quote, unquote_to_bytes
 
 from werkzeug.http import http_date, parse_date
+
+from .._js.strings import decode_uri_component, encode_uri_component
 
 if t.TYPE_CHECKING:
     from .headers import Headers
@@ -37,7 +38,6 @@ __all__ = [
 _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 _SAME_SITE = ("strict", "lax", "none")
 _PRIORITY = ("low", "medium", "high")
-_BAD_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
 _CAMEL = {"maxAge": "max_age", "httpOnly": "http_only", "sameSite": "same_site"}
 
 
@@ -70,20 +70,6 @@ class ResponseCookie:
 
 
 _OPTION_NAMES = tuple(f.name for f in fields(ResponseCookie) if f.name not in ("name", "value"))
-
-
-def decode_uri_component(text: str) -> str:
-    """JavaScript's ``decodeURIComponent``: ``ValueError`` on a malformed escape or bad UTF-8."""
-    if "%" not in text:
-        return text
-    if _BAD_PERCENT.search(text):
-        raise ValueError(f"URI malformed: {text!r}")
-    return unquote_to_bytes(text).decode("utf-8")
-
-
-def encode_uri_component(text: str) -> str:
-    """JavaScript's ``encodeURIComponent``."""
-    return quote(text, safe="!'()*-._~")
 
 
 def parse_cookie_header(header: str) -> dict[str, str]:

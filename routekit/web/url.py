@@ -10,8 +10,9 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
-from urllib.parse import quote, quote_plus, unquote, urljoin
+from urllib.parse import quote, quote_plus, urljoin
 
+from .._js.query import search_param_pairs
 from ..errors import MalformedURLError
 
 __all__ = ["NextURL", "URLSearchParams", "validate_url"]
@@ -46,7 +47,7 @@ class URLSearchParams:
         if init is None:
             return
         if isinstance(init, str):
-            self._pairs = _parse_query(init[1:] if init.startswith("?") else init)
+            self._pairs = search_param_pairs(init[1:] if init.startswith("?") else init)
         elif isinstance(init, URLSearchParams):
             self._pairs = list(init._pairs)
         elif isinstance(init, Mapping):
@@ -128,7 +129,7 @@ class URLSearchParams:
         return len(self._pairs)
 
     def _replace_pairs(self, query: str) -> None:
-        self._pairs = _parse_query(query)
+        self._pairs = search_param_pairs(query)
 
     def __str__(self) -> str:
         return self.to_string()
@@ -151,21 +152,6 @@ class URLSearchParams:
 
     def __repr__(self) -> str:
         return f"URLSearchParams({self._pairs!r})"
-
-
-def _parse_query(query: str) -> list[tuple[str, str]]:
-    pairs: list[tuple[str, str]] = []
-    for part in query.split("&"):
-        if not part:
-            continue
-        name, _, value = part.partition("=")
-        pairs.append(
-            (
-                unquote(name.replace("+", " "), errors="replace"),
-                unquote(value.replace("+", " "), errors="replace"),
-            )
-        )
-    return pairs
 
 
 def _encode_form(text: str) -> str:

@@ -13,7 +13,6 @@ from routekit.pages.body import (
     ConsumedBodyStream,
     parse_body,
     parse_content_type,
-    parse_size,
     read_limited,
 )
 
@@ -32,39 +31,6 @@ def _raw(
 
 def _parse(body: bytes | None, content_type: str | None = None, **config: object) -> object:
     return parse_body(_raw(body, content_type), PagesConfig(**config))  # type: ignore[arg-type]
-
-
-@pytest.mark.parametrize(
-    ("value", "expected"),
-    [
-        ("1mb", 1048576),
-        ("1MB", 1048576),
-        ("500kb", 512000),
-        ("1.5mb", 1572864),
-        ("1 gb", 1 << 30),
-        ("2tb", 2 << 40),
-        ("1pb", 1 << 50),
-        ("100b", 100),
-        ("100", 100),
-        (" 42 ", 42),
-        (500000, 500000),
-        (0, 0),
-        ("0.5kb", 512),
-    ],
-)
-def test_parse_size_bytes_package_table(value: str | int, expected: int) -> None:
-    assert parse_size(value) == expected
-
-
-@pytest.mark.parametrize("value", ["", "mb", "1 megabyte", "1.mb", "-1mb", "abc", "1e3", True])
-def test_parse_size_rejects_junk(value: str) -> None:
-    with pytest.raises(ValueError, match=r"invalid size"):
-        parse_size(value)
-
-
-def test_parse_size_message_shows_the_accepted_forms() -> None:
-    with pytest.raises(ValueError, match=r"'1 megabyte'.*like '500kb' or '1\.5mb'"):
-        parse_size("1 megabyte")
 
 
 @pytest.mark.parametrize(

@@ -18,7 +18,7 @@ from routekit._wire import (
 )
 from routekit.errors import JSONEncodeError, ResponseStateError, RoutekitError
 from routekit.pages.etag import generate_etag
-from routekit.pages.response import ApiResponse, _format_bytes
+from routekit.pages.response import ApiResponse
 
 JSON = "application/json; charset=utf-8"
 
@@ -711,22 +711,6 @@ def test_response_limit_counts_head_request_bytes() -> None:
     res, _, exchange = _res(method="HEAD", response_limit=3)
     res.end("abc")
     assert [n.code for n in exchange.notices] == [NOTICE_RESPONSE_LIMIT]
-
-
-@pytest.mark.parametrize(
-    ("size", "text"),
-    [
-        (4 * 1024 * 1024, "4MB"),
-        (1024 * 1024, "1MB"),
-        (1536, "1.5KB"),
-        (500, "500B"),
-        (1024 + 51, "1.05KB"),
-        (1152, "1.13KB"),  # 1.125 rounds half up, as toFixed does
-        (10 * 1024**3, "10GB"),
-    ],
-)
-def test_format_bytes_matches_bytes_package(size: int, text: str) -> None:
-    assert _format_bytes(size) == text
 
 
 def test_repr_shows_state() -> None:
