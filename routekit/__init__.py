@@ -32,7 +32,8 @@ from .web.context import cookies, draft_mode, headers, not_found, permanent_redi
 from .web.headers import Headers
 from .web.request import NextRequest, Request
 from .web.response import NextResponse, Response
-from .web.url import NextURL, URLSearchParams
+from .web.search_params import URLSearchParams
+from .web.url import NextURL
 
 __all__ = [
     "ApiRequest",

@@ -37,7 +37,8 @@ from .dispatch import RouteContext
 from .headers import Headers
 from .request import NextRequest, Request
 from .response import NextResponse, Response
-from .url import NextURL, URLSearchParams
+from .search_params import URLSearchParams
+from .url import NextURL
 
 __all__ = [
     "BodyUsedError",

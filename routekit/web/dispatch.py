@@ -20,7 +20,7 @@ from ..errors import InvalidRouteResponseError, NotFoundSignal, RedirectSignal
 from .context import RequestScope, activate_scope, no_scope
 from .cookies import split_cookies_string
 from .response import Response, _chunk_bytes
-from .url import URLSearchParams
+from .search_params import URLSearchParams
 
 if t.TYPE_CHECKING:
     from types import ModuleType

@@ -18,9 +18,11 @@ from werkzeug.http import parse_options_header
 
 from .._js.headers import DISCARD_DUPLICATES
 from ..errors import BodyUsedError, FormDataError, InvalidJSONError
+from ._whatwg import validate_url
 from .cookies import RequestCookies
 from .headers import Headers, HeadersInit
-from .url import NextURL, URLSearchParams, validate_url
+from .search_params import URLSearchParams
+from .url import NextURL
 
 if t.TYPE_CHECKING:
     from .._wire import RawRequest

@@ -14,10 +14,12 @@ from collections.abc import AsyncIterable, AsyncIterator, Iterable, Iterator
 from .._aio import run_coroutine
 from .._js.jsonenc import stringify
 from ..errors import BodyUsedError, InvalidStatusError
+from ._whatwg import validate_url
 from .cookies import ResponseCookies, stringify_cookie
 from .headers import Headers, HeadersInit
 from .request import _parse_json
-from .url import NextURL, URLSearchParams, validate_url
+from .search_params import URLSearchParams
+from .url import NextURL
 
 __all__ = ["NextResponse", "Response", "ResponseBody"]
 

@@ -8,7 +8,7 @@ import pytest
 from routekit._wire import RawRequest
 from routekit.errors import BodyUsedError, FormDataError, InvalidJSONError, MalformedURLError
 from routekit.web.request import NextRequest, Request, request_from_raw
-from routekit.web.url import URLSearchParams
+from routekit.web.search_params import URLSearchParams
 
 
 def _post(body, content_type=None):

@@ -6,7 +6,8 @@ import pytest
 
 from routekit.errors import BodyUsedError, InvalidStatusError, MalformedURLError
 from routekit.web.response import NextResponse, Response
-from routekit.web.url import NextURL, URLSearchParams
+from routekit.web.search_params import URLSearchParams
+from routekit.web.url import NextURL
 
 
 @pytest.mark.parametrize(
