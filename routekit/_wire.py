@@ -169,7 +169,16 @@ class Exchange:
     :param mode: how framework responses and warnings behave.
     """
 
-    __slots__ = ("exception", "match", "mode", "notices", "raw", "revalidate_hook", "revalidated")
+    __slots__ = (
+        "exception",
+        "external_resolver_timeout",
+        "match",
+        "mode",
+        "notices",
+        "raw",
+        "revalidate_hook",
+        "revalidated",
+    )
 
     def __init__(self, raw: RawRequest, mode: Mode = "production") -> None:
         self.raw = raw
@@ -180,6 +189,9 @@ class Exchange:
         self.revalidated: list[str] = []
         #: Called with each path passed to ``res.revalidate()``; set by ``App(revalidate=...)``.
         self.revalidate_hook: t.Callable[[str], None] | None = None
+        #: How long an ``externalResolver`` route's ``res.end()`` is awaited; the app sets it
+        #: from the ``external_resolver_timeout`` setting.
+        self.external_resolver_timeout = 30.0
 
     @property
     def dev_warnings(self) -> bool:

@@ -1,9 +1,9 @@
 """The application: the one request pipeline, and its WSGI adapter.
 
 ``App.handle`` is where routing signals become HTTP: the 308 for ``//`` and trailing
-slashes, the 404 and 400 pages, dispatch by route kind, and the 500 (or the development
-error page) when a handler raises. The WSGI adapter (``App.__call__``) and the in-process
-test client both go through it, so they cannot drift.
+slashes, the 404 and 400 pages, the loaded route's ``run()``, and the 500 (or the
+development error page) when a handler raises. The WSGI adapter (``App.__call__``) and the
+in-process test client both go through it, so they cannot drift.
 """
 
 from __future__ import annotations
@@ -26,13 +26,11 @@ from ._errorpages import (
 from ._wire import Exchange, Mode, RawRequest, Sink
 from ._wsgi import WSGISink, raw_request_from_environ
 from .errors import ParamDecodeError, SettingsError
-from .loader import LoadedRoute, Loader, get_loader
+from .loader import Loader, get_loader
 from .middleware.runner import MiddlewareRunner, strip_internal_headers
-from .pages.dispatch import run_pages_route
 from .routing.discovery import discover
 from .routing.table import RouteTable
 from .settings import Settings, load_settings
-from .web.dispatch import run_app_route, run_edge_route
 
 if t.TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIEnvironment
@@ -182,6 +180,7 @@ class App:
         if exchange is None:
             exchange = Exchange(raw, mode or self.mode)
         exchange.revalidate_hook = self.revalidate_hook
+        exchange.external_resolver_timeout = self.settings.external_resolver_timeout
         method = raw.method
         try:
             if self.mode == "development":
@@ -212,34 +211,10 @@ class App:
                 # An edit in place leaves the folder's mtime alone: the tree signature
                 # misses it, so the file's own mtime decides.
                 self.loader.invalidate(match.route.file)
-            loaded = self.loader.load(match.route)
-            self._dispatch(loaded, exchange, sink, match.params)
+            self.loader.load(match.route).run(exchange, sink, match.params)
         except Exception as exc:
             self._answer_exception(exchange, sink, exc)
         return exchange
-
-    def _dispatch(
-        self,
-        loaded: LoadedRoute,
-        exchange: Exchange,
-        sink: Sink,
-        params: dict[str, str | list[str]],
-    ) -> None:
-        if loaded.kind == "app":
-            run_app_route(loaded.module, exchange, sink, params)
-        elif loaded.kind == "edge":
-            assert loaded.handler is not None  # the loader guarantees a handler for edge files
-            run_edge_route(loaded.handler, exchange, sink, params)
-        else:
-            assert loaded.handler is not None  # the loader guarantees a handler for pages files
-            run_pages_route(
-                loaded.handler,
-                t.cast("t.Any", loaded.config),
-                exchange,
-                sink,
-                params,
-                external_resolver_timeout=self.settings.external_resolver_timeout,
-            )
 
     @staticmethod
     def _clean_destination(raw: RawRequest) -> str:

@@ -60,8 +60,10 @@ def _kind_and_methods(app: App, route: Route, check: bool) -> tuple[str, str]:
     if not check:
         # Without importing, a pages file answers every method; an app route's are unknown.
         return route.kind, "*" if route.kind == "pages" else "?"
+    from .loader import AppRoute
+
     loaded = app.loader.load(route)
-    if loaded.kind == "app":
+    if isinstance(loaded, AppRoute):
         return "app", ", ".join(sorted(loaded.methods)) or "-"
     return loaded.kind, "*"
 

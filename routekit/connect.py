@@ -19,7 +19,7 @@ import re
 import typing as t
 from collections.abc import Callable, Iterable, Sequence
 
-from ._aio import call_maybe_async, run_coroutine
+from ._aio import arity, call_maybe_async, run_coroutine
 
 __all__ = ["Router", "cors", "create_router", "run_middleware"]
 
@@ -189,17 +189,8 @@ def _is_async(fn: Callable[..., t.Any]) -> bool:
 
 
 def _takes_next(fn: Callable[..., t.Any]) -> bool:
-    try:
-        params = inspect.signature(fn).parameters.values()
-    except (TypeError, ValueError):
-        return True
-    positional = 0
-    for param in params:
-        if param.kind is param.VAR_POSITIONAL:
-            return True
-        if param.kind in (param.POSITIONAL_ONLY, param.POSITIONAL_OR_KEYWORD):
-            positional += 1
-    return positional >= 3
+    shape = arity(fn)
+    return shape is None or shape.maximum >= 3
 
 
 class _Entry(t.NamedTuple):

@@ -15,7 +15,8 @@ from routekit import _env
 from routekit._wire import BufferSink, Exchange, RawRequest
 from routekit.app import App
 from routekit.errors import RouteDefinitionError, SettingsError
-from routekit.loader import importer as loader_module
+from routekit.loader import importer as loader_importer
+from routekit.loader import registry as loader_registry
 from routekit.routing.discovery import discover
 
 if t.TYPE_CHECKING:
@@ -41,9 +42,9 @@ def isolated(monkeypatch: pytest.MonkeyPatch) -> t.Iterator[types.ModuleType]:
 
     The ``rk_app_probe`` module records every execution of a route file (``probe.runs``).
     """
-    monkeypatch.setattr(loader_module, "_loaders", {})
-    monkeypatch.setattr(loader_module, "_roots", set())
-    monkeypatch.setattr(loader_module, "_stashes", {})
+    monkeypatch.setattr(loader_registry, "_loaders", {})
+    monkeypatch.setattr(loader_importer, "_roots", set())
+    monkeypatch.setattr(loader_importer, "_stashes", {})
     monkeypatch.setattr(_env, "_loaded", {})
     monkeypatch.delenv("ROUTEKIT_ENV", raising=False)
     for key in [key for key in os.environ if key.startswith(PREFIX)]:

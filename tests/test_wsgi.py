@@ -12,7 +12,8 @@ from werkzeug.test import Client, EnvironBuilder, run_wsgi_app
 
 from routekit._wsgi import WSGISink, raw_request_from_environ
 from routekit.app import App
-from routekit.loader import importer as loader_module
+from routekit.loader import importer as loader_importer
+from routekit.loader import registry as loader_registry
 
 if t.TYPE_CHECKING:
     from pathlib import Path
@@ -42,9 +43,9 @@ ROUTES = {
 
 @pytest.fixture(autouse=True)
 def isolated(monkeypatch: pytest.MonkeyPatch) -> t.Iterator[None]:
-    monkeypatch.setattr(loader_module, "_loaders", {})
-    monkeypatch.setattr(loader_module, "_roots", set())
-    monkeypatch.setattr(loader_module, "_stashes", {})
+    monkeypatch.setattr(loader_registry, "_loaders", {})
+    monkeypatch.setattr(loader_importer, "_roots", set())
+    monkeypatch.setattr(loader_importer, "_stashes", {})
     modules = dict(sys.modules)
     path = list(sys.path)
     for name in list(sys.modules):

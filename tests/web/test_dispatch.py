@@ -9,14 +9,9 @@ import types
 import pytest
 
 from routekit._wire import BufferSink, Exchange, RawRequest
+from routekit.loader.exports import app_route_export_problems, app_route_methods
 from routekit.web.context import cookies, headers, not_found, permanent_redirect, redirect
-from routekit.web.dispatch import (
-    app_route_export_problems,
-    app_route_methods,
-    run_app_route,
-    run_edge_route,
-    send_web_response,
-)
+from routekit.web.dispatch import run_app_route, run_edge_route, send_web_response
 from routekit.web.response import NextResponse, Response
 
 
@@ -43,7 +38,7 @@ def _exchange(method="GET", path="/api/x", query="", headers=(), body=b""):
 def _serve(module, method="GET", params=None, **kwargs):
     exchange = _exchange(method, **kwargs)
     sink = BufferSink()
-    run_app_route(module, exchange, sink, params or {})
+    run_app_route(app_route_methods(module), exchange, sink, params or {}, name=module.__name__)
     return exchange, sink
 
 
@@ -157,7 +152,7 @@ def test_run_app_route_exception_is_an_empty_500_logged_and_recorded(mode, caplo
     exchange.mode = mode
     sink = BufferSink()
     with caplog.at_level(logging.ERROR, logger="routekit"):
-        run_app_route(_module(GET=get), exchange, sink, {})
+        run_app_route({"GET": get}, exchange, sink, {})
     assert (sink.status, sink.body, sink.headers) == (500, b"", [_EMPTY])
     assert isinstance(exchange.exception, ValueError)
     assert "boom" in caplog.text
@@ -494,7 +489,7 @@ def test_run_app_route_unbuildable_request_is_an_empty_500(caplog):
     exchange.raw.host = "localhost:99999"
     sink = BufferSink()
     with caplog.at_level(logging.ERROR, logger="routekit"):
-        run_app_route(_module(GET=_get), exchange, sink, {})
+        run_app_route({"GET": _get}, exchange, sink, {}, name="app.api.x.route")
     assert (sink.status, sink.body, sink.headers) == (500, b"", [_EMPTY])
     assert str(exchange.exception).startswith('URL is malformed "http://localhost:99999/api/x"')
     assert "Error in route handler app.api.x.route (GET /api/x)" in caplog.text
