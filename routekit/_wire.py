@@ -159,7 +159,6 @@ NOTICE_UNENDED = "unended-response"
 NOTICE_RESPONSE_LIMIT = "response-limit"
 NOTICE_BODY_IGNORED = "body-ignored"
 NOTICE_RETURNED_VALUE = "returned-value"
-NOTICE_BAD_EXPORT = "incompatible-export"
 
 
 class Exchange:

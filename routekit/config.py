@@ -42,8 +42,8 @@ class PagesConfig:
 class AppRouteConfig:
     """An app route's segment config exports (``dynamic``, ``revalidate``...), validated.
 
-    Only ``dynamic`` changes request-time behaviour in routekit; the rest are accepted for
-    compatibility and listed in the docs.
+    Validated and kept, but none of them changes how a request is answered yet: routekit
+    has no static generation and no cache, so every request runs the handler.
     """
 
     dynamic: t.Literal["auto", "force-dynamic", "force-static", "error"] = "auto"

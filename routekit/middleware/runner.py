@@ -28,10 +28,18 @@ if t.TYPE_CHECKING:
     from types import ModuleType
 
     from .._wire import Exchange, RawRequest, Sink
-    from ..loader import Loader
+
+
+class Importer(t.Protocol):
+    """What :class:`MiddlewareRunner` needs of a loader: import a file once, by path."""
+
+    def import_file(self, file: str | Path, /) -> ModuleType:
+        """The module of *file*, imported on first use."""
+        ...
 
 __all__ = [
     "BODY_LIMIT",
+    "Importer",
     "MiddlewareOutcome",
     "MiddlewareRunner",
     "middleware_function",
@@ -354,11 +362,11 @@ def _apply(response: Response, exchange: Exchange, sink: Sink, base: str) -> Mid
 class MiddlewareRunner:
     """The project's ``middleware.py``/``proxy.py``, imported on first use, run per request.
 
-    :param loader: the project's :class:`~routekit.loader.Loader` (imports the file once).
+    :param loader: what imports the file once: the project's ``routekit.loader.Loader``.
     :param path: the middleware file.
     """
 
-    def __init__(self, loader: Loader, path: str | Path) -> None:
+    def __init__(self, loader: Importer, path: str | Path) -> None:
         self.loader = loader
         self.path = Path(path)
         self.file = self.path.name
