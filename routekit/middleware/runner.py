@@ -29,14 +29,6 @@ if t.TYPE_CHECKING:
 
     from .._wire import Exchange, RawRequest, Sink
 
-
-class Importer(t.Protocol):
-    """What :class:`MiddlewareRunner` needs of a loader: import a file once, by path."""
-
-    def import_file(self, file: str | Path, /) -> ModuleType:
-        """The module of *file*, imported on first use."""
-        ...
-
 __all__ = [
     "BODY_LIMIT",
     "Importer",
@@ -357,6 +349,14 @@ def _apply(response: Response, exchange: Exchange, sink: Sink, base: str) -> Mid
         outcome.rewrite = target
         outcome.response_headers.append(("x-middleware-rewrite", target))
     return outcome
+
+
+class Importer(t.Protocol):
+    """What :class:`MiddlewareRunner` needs of a loader: import a file once, by path."""
+
+    def import_file(self, file: str | Path, /) -> ModuleType:
+        """The module of *file*, imported on first use."""
+        ...
 
 
 class MiddlewareRunner:

@@ -22,7 +22,6 @@ from .response import Response, _chunk_bytes
 from .search_params import URLSearchParams
 
 if t.TYPE_CHECKING:
-
     from .._wire import Exchange, Sink
 
 __all__ = [
