@@ -68,7 +68,7 @@ class App:
     """A routekit project served as a WSGI application.
 
     ``App(root)`` scans the route tree at once (a bad tree raises
-    :class:`~routekit.RouteDefinitionError` here, not on the first request) and imports each
+    :class:`~routekit.errors.RouteDefinitionError` here, not on the first request) and imports each
     route file lazily, on its first request.
 
     :param root: the project root, the folder holding ``pages/``, ``api/`` or ``app/``.

@@ -44,7 +44,10 @@ never swallows ``redirect()``.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import typing as t
+
+if t.TYPE_CHECKING:
+    from collections.abc import Iterable
 
 __all__ = [
     "BodyConsumedError",
