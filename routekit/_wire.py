@@ -10,14 +10,19 @@ Nothing here knows about Next.js semantics; ``pages/``, ``web/`` and ``app.py`` 
 
 from __future__ import annotations
 
+import io
 import logging
+import sys
 import typing as t
 from dataclasses import dataclass, field
+
+from werkzeug.wsgi import LimitedStream
 
 if t.TYPE_CHECKING:
     from .routing.route import Match
 
 __all__ = [
+    "BodyStream",
     "BufferSink",
     "Exchange",
     "Mode",
@@ -78,6 +83,32 @@ class RawRequest:
             if key.lower() == lname:
                 return value
         return None
+
+
+class BodyStream(LimitedStream):
+    """A request body as a binary file, never read past its declared ``Content-Length``.
+
+    werkzeug's :class:`~werkzeug.wsgi.LimitedStream`, read the way Node reads a body: a
+    stream that ends before the declared length is the end of the body (Node's ``end``
+    event), not werkzeug's ``ClientDisconnected``, and a transport error propagates as it
+    is. Every reader of a request body goes through it: ``req.stream``, the Web
+    ``Request`` of app routes, edge handlers and middleware.
+
+    :param source: the transport's readable, or ``None`` for a request without a body.
+    :param length: the declared ``Content-Length``; ``None`` reads to the end of *source*.
+    """
+
+    def __init__(self, source: _Readable | None, length: int | None = None) -> None:
+        stream = t.cast("t.IO[bytes]", io.BytesIO() if source is None else source)
+        super().__init__(stream, sys.maxsize if length is None else length, is_max=True)
+
+    def on_exhausted(self) -> None:
+        """Reading past the declared length reads nothing (not werkzeug's 413)."""
+
+    def on_disconnect(self, error: Exception | None = None) -> None:
+        """An early end is the end of the body; a transport error is re-raised as it is."""
+        if error is not None:
+            raise error
 
 
 class Sink(t.Protocol):

@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from werkzeug.wsgi import LimitedStream
+
 from .._aio import call_maybe_async
 from .._js.status import reason_phrase
 from ..errors import InvalidRouteResponseError, MiddlewareRewriteError, ModuleDefinitionError
@@ -103,28 +105,33 @@ def middleware_function(module: ModuleType, file: str = "middleware.py") -> t.Ca
 # --- the request body: readable by the middleware, then again by the route ---------------
 
 
-class _Tee:
-    """The middleware's view of the body: the first ``limit`` bytes, remembered for replay."""
+class _Tee(LimitedStream):
+    """The middleware's view of the body: werkzeug's LimitedStream capped at *limit* bytes,
+    remembering what it read so the route reads it again (:class:`_Replay`)."""
 
     def __init__(self, stream: t.Any, limit: int) -> None:
+        super().__init__(stream, limit, is_max=True)
         self.stream = stream
-        self.limit = limit
         self.buffer = bytearray()
         self.truncated = False
 
-    def read(self, size: int = -1) -> bytes:
-        room = self.limit - len(self.buffer)
-        if room <= 0:
-            if not self.truncated:
-                # One byte more tells a body over the limit apart from one that fits; it
-                # belongs to the route, so it joins the replay buffer.
-                spill: bytes = self.stream.read(1)
-                self.truncated = bool(spill)
-                self.buffer += spill
-            return b""
-        data: bytes = self.stream.read(room if size < 0 else min(size, room))
-        self.buffer += data
-        return data
+    def readinto(self, b: bytearray) -> int | None:  # type: ignore[override] # as werkzeug's
+        count = super().readinto(b)
+        if count:
+            self.buffer += memoryview(b)[:count]
+        return count
+
+    def on_exhausted(self) -> None:
+        if not self.truncated:
+            # One byte more tells a body over the limit apart from one that fits; it
+            # belongs to the route, so it joins the replay buffer.
+            spill: bytes = self.stream.read(1)
+            self.truncated = bool(spill)
+            self.buffer += spill
+
+    def on_disconnect(self, error: Exception | None = None) -> None:
+        if error is not None:  # a transport error, as it is; an early end is the end
+            raise error
 
 
 class _Replay:

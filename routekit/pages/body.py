@@ -10,7 +10,7 @@ does), then:
 
 Errors are Next.js' own: ``400 Invalid JSON``, ``413 Body exceeded <limit> limit``,
 ``400 Invalid body``. With ``bodyParser: false`` nothing is read and ``req.stream`` gives
-the raw bytes (:class:`BodyStream`).
+the raw bytes (:class:`~routekit._wire.BodyStream`).
 """
 
 from __future__ import annotations
@@ -34,7 +34,6 @@ if t.TYPE_CHECKING:
 
 __all__ = [
     "CHUNK_SIZE",
-    "BodyStream",
     "ConsumedBodyStream",
     "parse_body",
     "parse_content_type",
@@ -240,39 +239,6 @@ def parse_body(raw: RawRequest, config: PagesConfig) -> object:
     if media_type == "application/x-www-form-urlencoded":
         return parse_querystring(text)
     return text
-
-
-class BodyStream(io.RawIOBase):
-    """The raw request body as a binary file (``req.stream`` with ``bodyParser: False``).
-
-    ``read()`` without a size reads in bounded chunks until the end; reads stop at the
-    declared ``Content-Length``.
-
-    :param source: the transport's readable, or ``None`` for a request without a body.
-    :param length: the declared ``Content-Length``, if any.
-    """
-
-    def __init__(self, source: t.Any, length: int | None = None) -> None:
-        super().__init__()
-        self._source = source
-        self._remaining = length
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer: WriteableBuffer, /) -> int:
-        view = memoryview(buffer).cast("B")
-        size = len(view)
-        if self._remaining is not None:
-            size = min(size, self._remaining)
-        if self._source is None or size == 0:
-            return 0
-        data = self._source.read(size)
-        count = len(data)
-        view[:count] = data
-        if self._remaining is not None:
-            self._remaining -= count
-        return count
 
 
 class ConsumedBodyStream(io.RawIOBase):

@@ -14,7 +14,8 @@ import typing as t
 from .._js.cookies import parse_cookie_header
 from .._js.headers import IncomingHeaders
 from .._js.query import QueryDict, parse_search_params
-from .body import BodyStream, ConsumedBodyStream, parse_body
+from .._wire import BodyStream
+from .body import ConsumedBodyStream, parse_body
 
 if t.TYPE_CHECKING:
     import io

@@ -17,6 +17,7 @@ from werkzeug.formparser import FormDataParser
 from werkzeug.http import parse_options_header
 
 from .._js.headers import DISCARD_DUPLICATES
+from .._wire import BodyStream
 from ..errors import BodyUsedError, FormDataError, InvalidJSONError
 from ._whatwg import validate_url
 from .cookies import RequestCookies
@@ -260,22 +261,6 @@ def _parse_json(text: str) -> t.Any:
         raise InvalidJSONError(f"Request body is not valid JSON: {exc}") from None
 
 
-class _LimitedReader:
-    """Reads at most *limit* bytes of *stream*, so a WSGI input never blocks past the body."""
-
-    def __init__(self, stream: t.Any, limit: int) -> None:
-        self._stream = stream
-        self._left = limit
-
-    def read(self, size: int = -1) -> bytes:
-        if self._left <= 0:
-            return b""
-        want = self._left if size < 0 else min(size, self._left)
-        data: bytes = self._stream.read(want)
-        self._left -= len(data)
-        return data
-
-
 def _node_headers(lines: Iterable[tuple[str, str]]) -> Headers:
     """Headers as Node's ``IncomingMessage`` presents them to Next.js."""
     headers = Headers()
@@ -306,8 +291,6 @@ def request_from_raw(
     url = f"{raw.scheme or 'http'}://{host}{raw.path or '/'}" + (f"?{query}" if query else "")
     request = cls(url, method=raw.method, headers=_node_headers(raw.headers))
     if request.method not in ("GET", "HEAD") and raw.body is not None:
-        body = raw.body
-        if raw.content_length is not None:
-            body = t.cast("t.Any", _LimitedReader(body, raw.content_length))
-        request._body = body
+        # Never past the declared length, so a WSGI input never blocks after the body.
+        request._body = BodyStream(raw.body, raw.content_length)
     return request

@@ -4,12 +4,11 @@ import io
 
 import pytest
 
-from routekit._wire import RawRequest
+from routekit._wire import BodyStream, RawRequest
 from routekit.config import PagesConfig
 from routekit.errors import BodyConsumedError, RequestError, RoutekitError
 from routekit.pages.body import (
     CHUNK_SIZE,
-    BodyStream,
     ConsumedBodyStream,
     parse_body,
     parse_content_type,
