@@ -26,7 +26,7 @@ if t.TYPE_CHECKING:
         format_transcript,
     )
     from .client import AsyncClient, Client, RequestKeywords
-    from .cookies import ResponseCookie
+    from .cookies import SetCookie
     from .mocks import (
         MockResponse,
         Mocks,
@@ -50,8 +50,8 @@ _EXPORTS = {
     "Mocks": "mocks",
     "RedirectLoopError": "routekit.errors",
     "RequestKeywords": "client",
-    "ResponseCookie": "cookies",
     "SentRequest": "response",
+    "SetCookie": "cookies",
     "WebResponseView": "web",
     "assert_cookie": "asserts",
     "assert_header": "asserts",
@@ -78,8 +78,8 @@ __all__ = [
     "Mocks",
     "RedirectLoopError",
     "RequestKeywords",
-    "ResponseCookie",
     "SentRequest",
+    "SetCookie",
     "WebResponseView",
     "assert_cookie",
     "assert_header",

@@ -14,7 +14,7 @@ from werkzeug.http import parse_options_header
 
 from routekit.errors import JSONBodyError
 
-from .cookies import ResponseCookie, parse_set_cookie
+from .cookies import SetCookie, parse_set_cookie
 
 if t.TYPE_CHECKING:
     from routekit._wire import Exchange, Notice
@@ -132,9 +132,9 @@ class ResponseAccessors:
         return self.headers.get("location")
 
     @property
-    def cookies(self) -> dict[str, ResponseCookie]:
+    def cookies(self) -> dict[str, SetCookie]:
         """The ``Set-Cookie`` headers, parsed, by name (a later header for a name wins)."""
-        found: dict[str, ResponseCookie] = {}
+        found: dict[str, SetCookie] = {}
         for value in self.headers.getlist("set-cookie"):
             cookie = parse_set_cookie(value)
             if cookie is not None:

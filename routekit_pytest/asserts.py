@@ -14,7 +14,7 @@ from dataclasses import fields
 from routekit.errors import JSONBodyError
 
 from ._accessors import ResponseAccessors, is_json_type
-from .cookies import ResponseCookie
+from .cookies import SetCookie
 
 __all__ = [
     "assert_cookie",
@@ -27,7 +27,7 @@ __all__ = [
 
 _MAX_BODY_CHARS = 2000
 _MAX_BODY_LINES = 40
-_COOKIE_ATTRS = tuple(f.name for f in fields(ResponseCookie) if f.name not in ("name", "value"))
+_COOKIE_ATTRS = tuple(f.name for f in fields(SetCookie) if f.name not in ("name", "value"))
 
 
 def _body_text(res: ResponseAccessors) -> str:
@@ -126,10 +126,10 @@ def assert_redirect(res: ResponseAccessors, location: str, status: int | None = 
 
 def assert_cookie(
     res: ResponseAccessors, name: str, value: str | None = None, **attrs: t.Any
-) -> ResponseCookie:
+) -> SetCookie:
     """Assert the response sets cookie *name* (with *value* and attributes when given).
 
-    Attributes are the :class:`~routekit_pytest.ResponseCookie` fields: ``path``,
+    Attributes are the :class:`~routekit_pytest.SetCookie` fields: ``path``,
     ``domain``, ``expires``, ``max_age``, ``secure``, ``http_only``, ``same_site``... Returns
     the cookie for further checks.
     """
