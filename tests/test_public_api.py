@@ -12,6 +12,7 @@ import routekit_pytest
 PACKAGES = [
     "routekit",
     "routekit_pytest",
+    "routekit.connect",
     "routekit.errors",
     "routekit.loader",
     "routekit.routing",
