@@ -155,12 +155,8 @@ def _check_extensions(key: str, value: object, source: str) -> tuple[str, ...]:
             f'{key} must be a non-empty list of strings, e.g. ["py"] or ["api.py"]; got {value!r}.',
             source,
         )
+    _check_entries(key, value, source)
     for ext in value:
-        if not isinstance(ext, str) or not ext:
-            raise SettingsError(
-                f"{key} entries must be non-empty strings; got {ext!r} in {list(value)!r}.",
-                source,
-            )
         if ext.startswith("."):
             raise SettingsError(
                 f"{key} entries are written without the leading dot: use {ext[1:]!r}, not {ext!r}.",
@@ -197,13 +193,17 @@ def _check_names(key: str, value: object, source: str) -> tuple[str, ...]:
             f"got {value!r}.",
             source,
         )
-    for name in value:
-        if not isinstance(name, str) or not name:
+    _check_entries(key, value, source)
+    return tuple(value)
+
+
+def _check_entries(key: str, value: list[object] | tuple[object, ...], source: str) -> None:
+    for entry in value:
+        if not isinstance(entry, str) or not entry:
             raise SettingsError(
-                f"{key} entries must be non-empty strings; got {name!r} in {list(value)!r}.",
+                f"{key} entries must be non-empty strings; got {entry!r} in {list(value)!r}.",
                 source,
             )
-    return tuple(value)
 
 
 _CHECKS: dict[str, t.Callable[[str, object, str], t.Any]] = {

@@ -181,7 +181,29 @@ def split_cookies_string(header: str) -> list[str]:
     return [c for c in out if c]
 
 
-class RequestCookies:
+_V = t.TypeVar("_V")
+
+
+class _CookieMap(t.Generic[_V]):
+    """What both cookie collections are: a name-keyed map over one header's cookies."""
+
+    __slots__ = ()
+    _parsed: dict[str, _V]
+
+    def to_string(self) -> str:
+        raise NotImplementedError
+
+    def __contains__(self, name: object) -> bool:
+        return isinstance(name, str) and name in self._parsed
+
+    def __len__(self) -> int:
+        return len(self._parsed)
+
+    def __str__(self) -> str:
+        return self.to_string()
+
+
+class RequestCookies(_CookieMap[str]):
     """The cookies a request carries: ``request.cookies`` (§4.2).
 
     Reads the ``Cookie`` header of *headers*; ``set``/``delete`` rewrite that header.
@@ -250,15 +272,6 @@ class RequestCookies:
     def __iter__(self) -> Iterator[tuple[str, RequestCookie]]:
         return iter([(k, RequestCookie(k, v)) for k, v in self._parsed.items()])
 
-    def __contains__(self, name: object) -> bool:
-        return isinstance(name, str) and name in self._parsed
-
-    def __len__(self) -> int:
-        return len(self._parsed)
-
-    def __str__(self) -> str:
-        return self.to_string()
-
     def __repr__(self) -> str:
         return f"RequestCookies({self._parsed!r})"
 
@@ -296,7 +309,7 @@ def _normalise(name: str, value: str, options: Mapping[str, object]) -> Response
     return ResponseCookie(name=name, value=value, **opts)
 
 
-class ResponseCookies:
+class ResponseCookies(_CookieMap[ResponseCookie]):
     """The ``Set-Cookie`` headers of a response as a name-keyed map (§4.3).
 
     Every ``set``/``delete`` re-writes all of *headers*' ``Set-Cookie`` lines. Options are
@@ -376,15 +389,6 @@ class ResponseCookies:
 
     def __iter__(self) -> Iterator[tuple[str, ResponseCookie]]:
         return iter(list(self._parsed.items()))
-
-    def __contains__(self, name: object) -> bool:
-        return isinstance(name, str) and name in self._parsed
-
-    def __len__(self) -> int:
-        return len(self._parsed)
-
-    def __str__(self) -> str:
-        return self.to_string()
 
     def __repr__(self) -> str:
         return f"ResponseCookies({list(self._parsed.values())!r})"

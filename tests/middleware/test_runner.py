@@ -438,3 +438,27 @@ def test_middleware_runner_repr_names_the_file() -> None:
     runner = MiddlewareRunner(t.cast("t.Any", None), Path("/project/proxy.py"))
     assert repr(runner) == "<MiddlewareRunner proxy.py>"
     assert runner.file == "proxy.py"
+
+
+def test_tee_keeps_what_it_read_and_tells_an_over_limit_body() -> None:
+    from routekit.middleware.runner import _Tee
+
+    tee = _Tee(io.BytesIO(b"x" * 20), 10)
+    assert tee.read() == b"x" * 10
+    assert (tee.read(5), tee.truncated) == (b"", True)
+    assert tee.read(5) == b""  # the spilled byte is taken once
+    assert bytes(tee.buffer) == b"x" * 11
+
+
+def test_tee_a_transport_error_propagates_as_it_is() -> None:
+    from routekit.middleware.runner import _Tee
+
+    class Broken(io.RawIOBase):
+        def readable(self) -> bool:
+            return True
+
+        def readinto(self, buffer: t.Any) -> int:
+            raise ConnectionResetError("peer reset")
+
+    with pytest.raises(ConnectionResetError, match="peer reset"):
+        _Tee(Broken(), 10).read(4)
