@@ -9,6 +9,8 @@ dependency deferred is still a dependency.
 from __future__ import annotations
 
 import ast
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -155,3 +157,23 @@ def test_layers_checker_reports_a_forbidden_import(module: str, source: str, pro
 )
 def test_layers_checker_allows_the_same_layer_and_below(module: str, source: str) -> None:
     assert violations(module, source, is_package=module == "routekit.web") == []
+
+
+def test_layers_importing_the_runtime_imports_neither_the_plugin_nor_pytest() -> None:
+    """``import routekit.web.testing`` used to import pytest through the plugin (issue 13)."""
+    modules = sorted(
+        module_name(file)
+        for file in (REPO / "routekit").rglob("*.py")
+        if file.name != "__main__.py"
+    )
+    code = (
+        "import importlib, sys\n"
+        f"for name in {modules!r}:\n"
+        "    importlib.import_module(name)\n"
+        "tops = {name.partition('.')[0] for name in sys.modules}\n"
+        "print(sorted(tops & {'pytest', 'routekit_pytest'}))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=REPO
+    )
+    assert done.stdout.strip() == "[]"
