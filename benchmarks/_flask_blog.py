@@ -18,7 +18,7 @@ if str(BLOG_ROOT) not in sys.path:
     sys.path.insert(0, str(BLOG_ROOT))
 
 from lib import db, messages  # type: ignore[import-not-found]  # noqa: E402 - blog on sys.path first
-from lib.http import parse_id  # type: ignore[import-not-found]  # noqa: E402
+from lib.validate import parse_id  # type: ignore[import-not-found]  # noqa: E402
 
 __all__ = ["app"]
 

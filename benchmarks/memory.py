@@ -1,7 +1,8 @@
 """Group 7, memory: RSS stays flat under a huge rejected body and across many requests.
 
 Upload: a generated project with `pages/api/upload.py` (default `bodyParser`, 1mb limit)
-under gunicorn (2 workers, production mode). A client streams a 1 GB `text/plain` body to
+and `app/api/upload-web/route.py` (`await request.body()`, `body_size_limit = "1mb"`) under
+gunicorn (2 workers, production mode). A client streams a 1 GB `text/plain` body to
 it over a raw socket, once with `Content-Length` and once chunked (so the server cannot
 refuse from the header alone), while a thread samples every worker's `VmRSS` from
 `/proc/<pid>/status` every 20 ms. The ratio is the worst worker's peak RSS over its RSS
@@ -13,6 +14,7 @@ at the end. These two rows compare routekit with itself: there is no peer to run
 from __future__ import annotations
 
 import contextlib
+import itertools
 import json
 import socket
 import subprocess
@@ -34,6 +36,15 @@ _UPLOAD = (
     "    res.status(200).json({'received': len(req.body or '')})\n"
 )
 _CHUNK = 256 * 1024
+# An app route reading the body, its limit as the pages route's (issue 9: app routes have one).
+_WEB_UPLOAD = (
+    "from routekit import Response\n\n"
+    "body_size_limit = '1mb'\n\n"
+    "async def POST(request):\n"
+    "    return Response(str(len(await request.body())))\n"
+)
+#: (path, what the row calls it) for each upload target.
+_TARGETS = (("/api/upload", "a 1mb-limit route"), ("/api/upload-web", "a 1mb-limit app route"))
 
 
 class _Sampler(threading.Thread):
@@ -55,13 +66,13 @@ class _Sampler(threading.Thread):
         self.join()
 
 
-def _upload(port: int, total: int, chunked: bool) -> tuple[int, int]:
-    """Stream *total* bytes to /api/upload; (status, bytes the server took before answering)."""
+def _upload(port: int, total: int, chunked: bool, target: str) -> tuple[int, int]:
+    """Stream *total* bytes to *target*; (status, bytes the server took before answering)."""
     sock = socket.create_connection(("127.0.0.1", port), timeout=30)
     framing = "Transfer-Encoding: chunked" if chunked else f"Content-Length: {total}"
     sock.sendall(
         (
-            f"POST /api/upload HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
+            f"POST {target} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
             f"Content-Type: text/plain\r\n{framing}\r\nConnection: close\r\n\r\n"
         ).encode()
     )
@@ -111,12 +122,12 @@ def _upload_rows(config: Config, root: Path) -> list[Row]:
     with running(command, port, env=env, ready_path="/api/hello") as proc:
         time.sleep(0.5)
         workers = worker_pids(proc.pid)
-        for chunked in (False, True):
+        for (target, kind), chunked in itertools.product(_TARGETS, (False, True)):
             before = {pid: rss_kib(pid) for pid in workers}
             sampler = _Sampler(workers)
             sampler.start()
             started = time.perf_counter()
-            status, sent = _upload(port, total, chunked)
+            status, sent = _upload(port, total, chunked, target)
             elapsed = time.perf_counter() - started
             sampler.stop()
             worst = max(workers, key=lambda pid: sampler.peak[pid] / max(before[pid], 1))
@@ -126,7 +137,7 @@ def _upload_rows(config: Config, root: Path) -> list[Row]:
             rows.append(
                 Row(
                     GROUP,
-                    f"{total // 2**20:,} MiB body ({how}) to a 1mb-limit route: "
+                    f"{total // 2**20:,} MiB body ({how}) to {kind}: "
                     "worker peak RSS / RSS before",
                     ratio if ok else None,
                     Target("<=", 1.1),
@@ -164,4 +175,7 @@ def run(config: Config) -> list[Row]:
     with tempfile.TemporaryDirectory(prefix="routekit-bench-memory-") as tmp:
         root = write_routekit_project(Path(tmp))
         (root / "pages" / "api" / "upload.py").write_text(_UPLOAD, encoding="utf-8")
+        web = root / "app" / "api" / "upload-web" / "route.py"
+        web.parent.mkdir(parents=True, exist_ok=True)
+        web.write_text(_WEB_UPLOAD, encoding="utf-8")
         return [*_upload_rows(config, root), _inprocess_row(config, root)]

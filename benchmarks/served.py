@@ -137,7 +137,7 @@ def run(config: Config) -> list[Row]:
     ) as stack:
         env = {
             "JWT_SECRET_KEY": "benchmark-secret-key-that-is-long-enough-for-hs256",
-            "BLOG_DB_PATH": str(Path(tmp) / "blog.sqlite3"),
+            "DATABASE_URL": f"sqlite:///{Path(tmp) / 'blog.sqlite3'}",
             "ROUTEKIT_ENV": "production",
             "NEXT_TELEMETRY_DISABLED": "1",
         }

@@ -6,10 +6,11 @@ A file ``pages/api/users/[id].py`` defining ``handler(req, res)`` *is* the endpo
 ``routekit_pytest`` plugin tests it in-process.
 
 This package holds what handlers use: the app, the request and response types of both
-routers, and the helpers. The rest has its own module: :mod:`routekit.errors` (the error
-family), :mod:`routekit.routing` (discovery, the route table, the matcher),
-:mod:`routekit.settings` (project settings), :mod:`routekit.config` (per-route config),
-:mod:`routekit.connect` (``Router``) and :mod:`routekit.loader`.
+routers, and the helpers (``fetch()`` among them: a global in Next.js handlers). The rest
+has its own module: :mod:`routekit.errors` (the error family), :mod:`routekit.routing`
+(discovery, the route table, the matcher), :mod:`routekit.settings` (project settings),
+:mod:`routekit.config` (per-route config), :mod:`routekit.connect` (``Router``) and
+:mod:`routekit.loader`.
 """
 
 from __future__ import annotations
@@ -22,6 +23,8 @@ from .pages.dispatch import Handler
 from .pages.request import ApiRequest
 from .pages.response import ApiResponse
 from .web.context import cookies, draft_mode, headers, not_found, permanent_redirect, redirect
+from .web.dispatch import RouteContext
+from .web.fetch import fetch, fetch_sync
 from .web.headers import Headers
 from .web.request import NextRequest, Request
 from .web.response import NextResponse, Response
@@ -39,11 +42,14 @@ __all__ = [
     "NextURL",
     "Request",
     "Response",
+    "RouteContext",
     "URLSearchParams",
     "cookies",
     "cors",
     "create_router",
     "draft_mode",
+    "fetch",
+    "fetch_sync",
     "headers",
     "load_handler",
     "not_found",

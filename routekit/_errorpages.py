@@ -20,6 +20,8 @@ __all__ = [
     "send_slash_redirect",
 ]
 
+# The connection must not carry another request (WSGI servers drop it and decide themselves).
+_CLOSE = ("Connection", "close")
 #: Next.js 15+/16 sends this on its error pages (v14 had no ``private``).
 _ERROR_PAGE_CACHE_CONTROL = "private, no-cache, no-store, max-age=0, must-revalidate"
 
@@ -34,13 +36,17 @@ line-height:49px;margin:0}}</style></head><body><div><h1>{code}</h1>\
 <h2>{text}.</h2></div></div></body></html>"""
 
 
-def _send_page(sink: Sink, method: str, code: int, reason: str, text: str) -> None:
+def _send_page(
+    sink: Sink, method: str, code: int, reason: str, text: str, close: bool = False
+) -> None:
     body = _PAGE.format(code=code, text=text).encode()
     headers = [
         ("Cache-Control", _ERROR_PAGE_CACHE_CONTROL),
         ("Content-Type", "text/html; charset=utf-8"),
         ("Content-Length", str(len(body))),
     ]
+    if close:
+        headers.append(_CLOSE)
     sink.start(code, reason, headers)
     sink.finish(b"" if method == "HEAD" else body)
 
@@ -50,15 +56,28 @@ def send_not_found_page(sink: Sink, method: str) -> None:
     _send_page(sink, method, 404, "Not Found", "This page could not be found")
 
 
-def send_bad_request_page(sink: Sink, method: str) -> None:
-    """The 400 page Next.js renders when a dynamic param fails ``decodeURIComponent``."""
-    _send_page(sink, method, 400, "Bad Request", "Bad Request")
+def send_bad_request_page(sink: Sink, method: str, *, close: bool = False) -> None:
+    """The 400 page Next.js renders when a dynamic param fails ``decodeURIComponent``.
+
+    routekit also sends it for a request refused before routing (a bad ``Host``...).
+
+    :param close: add ``Connection: close`` (the rest of the connection cannot be trusted).
+    """
+    _send_page(sink, method, 400, "Bad Request", "Bad Request", close)
 
 
-def send_plain_error(sink: Sink, method: str, status: int, message: str) -> None:
-    """Next.js' ``sendError``: the message as reason phrase and body, and no Content-Type."""
+def send_plain_error(
+    sink: Sink, method: str, status: int, message: str, *, close: bool = False
+) -> None:
+    """Next.js' ``sendError``: the message as reason phrase and body, and no Content-Type.
+
+    :param close: add ``Connection: close`` (a body left unread or cut short).
+    """
     body = message.encode()
-    sink.start(status, message, [("Content-Length", str(len(body)))])
+    headers = [("Content-Length", str(len(body)))]
+    if close:
+        headers.append(_CLOSE)
+    sink.start(status, message, headers)
     sink.finish(b"" if method == "HEAD" else body)
 
 

@@ -16,13 +16,17 @@ import sys
 import typing as t
 from dataclasses import dataclass, field
 
+from werkzeug.exceptions import ClientDisconnected
 from werkzeug.wsgi import LimitedStream
+
+from .config import DEFAULT_BODY_LIMIT
+from .errors import BodyTooLargeError, IncompleteBodyError, RequestBodyError
 
 if t.TYPE_CHECKING:
     from .routing.route import Match
 
 __all__ = [
-    "BodyStream",
+    "BodyReader",
     "BufferSink",
     "Exchange",
     "Mode",
@@ -85,30 +89,108 @@ class RawRequest:
         return None
 
 
-class BodyStream(LimitedStream):
-    """A request body as a binary file, never read past its declared ``Content-Length``.
+class BodyReader(LimitedStream):
+    """A request body as a binary file, read within its declared length and a size limit.
 
-    werkzeug's :class:`~werkzeug.wsgi.LimitedStream`, read the way Node reads a body: a
-    stream that ends before the declared length is the end of the body (Node's ``end``
-    event), not werkzeug's ``ClientDisconnected``, and a transport error propagates as it
-    is. Every reader of a request body goes through it: ``req.stream``, the Web
-    ``Request`` of app routes, edge handlers and middleware.
+    werkzeug's :class:`~werkzeug.wsgi.LimitedStream`, with what a hostile or broken client
+    needs on top. Every reader of a request body goes through one (the pages body parser,
+    ``req.stream``, the Web ``Request`` of app routes, edge handlers and middleware), so
+    each compares what arrived with what was declared:
 
-    :param source: the transport's readable, or ``None`` for a request without a body.
-    :param length: the declared ``Content-Length``; ``None`` reads to the end of *source*.
+    * it never reads past a declared ``Content-Length``; past it, reads are empty (not
+      werkzeug's 413);
+    * a body that ends before it (the client closed early), or a transport error such as a
+      malformed chunk, raises :class:`~routekit.errors.IncompleteBodyError`: a cut upload is
+      never taken for a complete one (werkzeug raises ``ClientDisconnected``, Node ends the
+      body quietly);
+    * with a *limit*, a declared length over it raises
+      :class:`~routekit.errors.BodyTooLargeError` on the first read, without reading, and a
+      chunked body raises as soon as it passes the limit (one byte past it, never more).
+
+    Once it raised, every later read raises the same error.
+
+    :param source: the transport's readable, or ``None`` for no body.
+    :param declared: the declared ``Content-Length``; ``None`` for a chunked body.
+    :param limit: the most bytes accepted, or ``None`` for no limit.
+    :param limit_text: the limit as configured (``"10mb"``), for the 413 message.
     """
 
-    def __init__(self, source: _Readable | None, length: int | None = None) -> None:
+    def __init__(
+        self,
+        source: _Readable | None,
+        declared: int | None = None,
+        limit: int | None = None,
+        limit_text: str = "",
+    ) -> None:
+        # The cap werkzeug enforces: the declared length, and one byte past the limit (the
+        # byte that tells a body over it from one that fits).
+        cap = 0 if source is None else sys.maxsize if declared is None else declared
+        if limit is not None:
+            cap = min(cap, limit + 1)
         stream = t.cast("t.IO[bytes]", io.BytesIO() if source is None else source)
-        super().__init__(stream, sys.maxsize if length is None else length, is_max=True)
+        super().__init__(stream, cap, is_max=True)
+        self.declared = declared
+        self._size_limit = limit
+        self._limit_text = limit_text or f"{limit}b"
+        self._ended = cap == 0
+        self._error: RequestBodyError | None = None
+
+    @property
+    def received(self) -> int:
+        """The body bytes read so far."""
+        return self.tell()
+
+    @property
+    def ended(self) -> bool:
+        """True once the whole declared body (or the end of a chunked one) was read."""
+        return self._ended or self.received == self.declared
+
+    def read(self, size: int = -1, /) -> bytes:
+        """Up to *size* bytes (everything left when negative); ``b""`` at the end."""
+        if self._error is not None:
+            raise self._error
+        if size > 0:  # no buffer larger than what may still arrive
+            size = min(size, self.limit - self.received)
+            if size <= 0:
+                return b""
+        return super().read(size)
+
+    def readinto(self, buffer: bytearray) -> int | None:  # type: ignore[override] # as werkzeug's
+        if self._error is not None:
+            raise self._error
+        limit, declared = self._size_limit, self.declared
+        if limit is not None and declared is not None and declared > limit:
+            self._fail(BodyTooLargeError(limit, self._limit_text))
+        if not len(buffer):
+            return 0
+        try:
+            count = super().readinto(buffer)
+        except RequestBodyError as exc:  # from an inner reader: unchanged
+            self._fail(exc)
+        except ClientDisconnected:  # a source that is werkzeug's LimitedStream itself
+            self._fail(IncompleteBodyError(declared, self.received))
+        except Exception as exc:  # a malformed chunk, a reset connection...
+            reason = f"the body could not be read: {exc or type(exc)}"
+            self._fail(IncompleteBodyError(declared, self.received, reason), exc)
+        if limit is not None and self.received > limit:
+            self._fail(BodyTooLargeError(limit, self._limit_text))
+        return count
 
     def on_exhausted(self) -> None:
         """Reading past the declared length reads nothing (not werkzeug's 413)."""
 
     def on_disconnect(self, error: Exception | None = None) -> None:
-        """An early end is the end of the body; a transport error is re-raised as it is."""
+        """A transport error or an early end is an incomplete body; the end of a chunked
+        body is its end."""
         if error is not None:
             raise error
+        if self.declared is not None and self.received < self.declared:
+            raise IncompleteBodyError(self.declared, self.received)
+        self._ended = True
+
+    def _fail(self, error: RequestBodyError, cause: BaseException | None = None) -> t.NoReturn:
+        self._error = error
+        raise error from cause
 
 
 class Sink(t.Protocol):
@@ -200,6 +282,8 @@ class Exchange:
     """
 
     __slots__ = (
+        "aborted",
+        "body_limit",
         "exception",
         "external_resolver_timeout",
         "match",
@@ -216,12 +300,18 @@ class Exchange:
         self.match: Match | None = None
         self.notices: list[Notice] = []
         self.exception: BaseException | None = None
+        #: True when the response was cut short after its head went out (the handler raised
+        #: mid-stream): a door must end the connection rather than complete the response.
+        self.aborted = False
         self.revalidated: list[str] = []
         #: Called with each path passed to ``res.revalidate()``; set by ``App(revalidate=...)``.
         self.revalidate_hook: t.Callable[[str], None] | None = None
         #: How long an ``externalResolver`` route's ``res.end()`` is awaited; the app sets it
         #: from the ``external_resolver_timeout`` setting.
         self.external_resolver_timeout = 30.0
+        #: The body limit of app routes and edge handlers without their own
+        #: ``bodySizeLimit``; the app sets it from the ``body_size_limit`` setting.
+        self.body_limit = DEFAULT_BODY_LIMIT
 
     @property
     def dev_warnings(self) -> bool:

@@ -1,4 +1,8 @@
-"""The WSGI edge: environ -> :class:`RawRequest`, and a :class:`Sink` over ``start_response``."""
+"""The WSGI edge: environ -> :class:`RawRequest`, and a :class:`Sink` over ``start_response``.
+
+Also the request handler ``routekit serve`` gives werkzeug's server: it refuses what WSGI
+would hide from the app (two ``Content-Length`` lines become one environ key).
+"""
 
 from __future__ import annotations
 
@@ -6,14 +10,23 @@ import typing as t
 from urllib.parse import quote
 
 from werkzeug.http import is_hop_by_hop_header
+from werkzeug.serving import WSGIRequestHandler
 from werkzeug.wsgi import get_content_length, get_input_stream
 
+from ._guard import framing_problem
 from ._wire import RawRequest
+from .errors import ResponseAbortedError
 
 if t.TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIEnvironment
 
-__all__ = ["WSGISink", "raw_request_from_environ"]
+    from ._wire import Exchange
+
+__all__ = ["RequestHandler", "WSGISink", "raw_request_from_environ"]
+
+#: Seconds werkzeug's server may wait for more of a body routekit refused unread (it drains
+#: what is left after the answer, so the client sees the 413 instead of a reset).
+LINGER = 1.0
 
 # Characters PATH_INFO can hold that a browser would not have percent-encoded.
 _PATH_SAFE = "/:@!$&'()*+,;=-._~"
@@ -79,19 +92,23 @@ class WSGISink:
     returned as the response iterable.
     """
 
-    __slots__ = ("_body", "_head", "_start_response", "_write", "started")
+    __slots__ = ("_body", "_close", "_head", "_start_response", "_write", "started")
 
     def __init__(self, start_response: StartResponse) -> None:
         self._start_response = start_response
         self._head: tuple[str, list[tuple[str, str]]] | None = None
         self._write: t.Callable[[bytes], object] | None = None
         self._body: list[bytes] = []
+        self._close = False
         self.started = False
 
     def start(self, status: int, reason: str, headers: list[tuple[str, str]]) -> None:
         # PEP 3333 forbids hop-by-hop headers from the application (an SSE handler's
         # `Connection: keep-alive`); the server owns the connection.
         if any(is_hop_by_hop_header(name) for name, _ in headers):
+            self._close = any(
+                n.lower() == "connection" and v.lower() == "close" for n, v in headers
+            )
             headers = [(n, v) for n, v in headers if not is_hop_by_hop_header(n)]
         self._head = (f"{status} {reason}", headers)
         self.started = True
@@ -125,3 +142,42 @@ class WSGISink:
             self._start_response("500 Internal Server Error", [("Content-Length", "0")])
             self._write = lambda data: None
         return self._body
+
+    def close(self, exchange: Exchange) -> list[bytes]:
+        """End *exchange* at the WSGI server: the response iterable, or an abort.
+
+        :raises ResponseAbortedError: the handler failed after the head went out. Raising
+            from the application is how WSGI lets us cut the connection: gunicorn and
+            werkzeug then close it without the terminating chunk, so the client sees a cut
+            response instead of a complete one.
+        """
+        if exchange.aborted:
+            self._send_head()(b"")  # the head is committed: the client must see it, then the cut
+            raw = exchange.raw
+            raise ResponseAbortedError(
+                f"the response to {raw.method} {raw.url} was cut short: the handler raised "
+                "after the head was sent, so the connection is closed without ending it"
+            ) from exchange.exception
+        environ = exchange.raw.environ
+        if self._close and environ is not None and "werkzeug.socket" in environ:
+            # werkzeug drains the unread body after the answer; never wait long for it.
+            environ["werkzeug.socket"].settimeout(LINGER)
+        return self.body_iterable()
+
+
+class RequestHandler(WSGIRequestHandler):
+    """werkzeug's request handler for ``routekit serve``, refusing ambiguous message framing.
+
+    WSGI folds two ``Content-Length`` lines into one environ key (the last wins), so the app
+    could never see them; like gunicorn and Node, this answers 400 and closes instead.
+    """
+
+    def parse_request(self) -> bool:
+        if not super().parse_request():
+            return False
+        hosts = self.headers.get_all("Host") or ()
+        if framing_problem(self.headers.items()) is None and len(hosts) <= 1:
+            return True
+        self.close_connection = True
+        self.send_error(400, "Bad Request")
+        return False

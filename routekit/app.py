@@ -21,11 +21,13 @@ from ._errorpages import (
     send_dev_error_page,
     send_internal_error,
     send_not_found_page,
+    send_plain_error,
     send_slash_redirect,
 )
+from ._guard import request_problem
 from ._wire import Exchange, Mode, RawRequest, Sink
 from ._wsgi import WSGISink, raw_request_from_environ
-from .errors import ParamDecodeError, SettingsError
+from .errors import ParamDecodeError, RequestError, SettingsError
 from .loader import Loader, get_loader
 from .middleware.runner import MiddlewareRunner, strip_internal_headers
 from .routing.discovery import discover
@@ -113,9 +115,10 @@ class App:
     def _require_env(self) -> None:
         missing = [name for name in self.settings.required_env if not os.environ.get(name)]
         if missing:
+            example = " (see .env.example)" if (self.root / ".env.example").is_file() else ""
             raise SettingsError(
                 f"production needs the environment variable(s) {', '.join(missing)}; set them "
-                f"in the environment or in {self.root / '.env'} (see .env.example).",
+                f"in the environment or in {self.root / '.env'}{example}.",
                 "required_env",
             )
 
@@ -125,7 +128,9 @@ class App:
         for name in _MIDDLEWARE_FILES:
             path = self.root / name
             if path.is_file():
-                return MiddlewareRunner(self.loader, path)
+                return MiddlewareRunner(
+                    self.loader, path, body_limit=self.settings.body_size_limit
+                )
         return None
 
     def _signature(self) -> tuple[float, ...]:
@@ -181,8 +186,15 @@ class App:
             exchange = Exchange(raw, mode or self.mode)
         exchange.revalidate_hook = self.revalidate_hook
         exchange.external_resolver_timeout = self.settings.external_resolver_timeout
+        exchange.body_limit = self.settings.body_size_limit
         method = raw.method
         try:
+            problem = request_problem(raw)
+            if problem is not None:
+                # Before routing, so every door and every kind of route gets it.
+                logger.debug("400 for %s %r: %s", method, raw.url, problem.reason)
+                send_bad_request_page(sink, method, close=problem.close)
+                return exchange
             if self.mode == "development":
                 self._reload_if_changed()
             path = raw.path
@@ -226,6 +238,11 @@ class App:
     def _answer_exception(self, exchange: Exchange, sink: Sink, exc: Exception) -> None:
         if isinstance(exc, ConnectionError) and sink.disconnected:
             return  # the client went away mid-stream: nothing to answer, nothing to report
+        if isinstance(exc, RequestError) and not sink.started:
+            # A body cut short or over the limit (raised by a read): the client's error.
+            logger.debug("%s for %s %s: %s", exc.status, exchange.raw.method, exchange.raw.url, exc)
+            send_plain_error(sink, exchange.raw.method, exc.status, exc.message, close=True)
+            return
         exchange.exception = exc
         match = exchange.match
         where = match.route.relfile if match else exchange.raw.path
@@ -234,7 +251,8 @@ class App:
             exc_info=exc,
         )
         if sink.started:
-            # The head is out: all HTTP lets us do is end the response early.
+            # The head is out: the door cuts the connection so the client sees a cut response.
+            exchange.aborted = True
             sink.finish()
             return
         if exchange.mode == "development":
@@ -256,8 +274,8 @@ class App:
     ) -> t.Iterable[bytes]:
         """The WSGI entry point (gunicorn, ``routekit serve``, any WSGI server)."""
         sink = WSGISink(start_response)
-        self.handle(raw_request_from_environ(environ), sink)
-        return sink.body_iterable()
+        exchange = self.handle(raw_request_from_environ(environ), sink)
+        return sink.close(exchange)
 
     def __repr__(self) -> str:
         return f"<routekit.App {str(self.root)!r} mode={self.mode} routes={len(self.routes)}>"

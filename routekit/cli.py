@@ -1,51 +1,103 @@
 """The ``routekit`` command: ``routekit serve`` and ``routekit routes``.
 
-Parses arguments and delegates: serving is werkzeug's development server (with its
-reloader), the route table comes from :class:`routekit.App`.
+Parses arguments and delegates: serving is werkzeug's server and reloader
+(:mod:`routekit._cli.serve`), the route table comes from :class:`routekit.App`
+(:mod:`routekit._cli.table`).
 """
 
 from __future__ import annotations
 
 import argparse
-import logging
+import os
+import platform
 import sys
 import typing as t
 from pathlib import Path
 
+from . import __version__
+from ._cli.style import Style
+from ._cli.table import Row, format_table, inspect, to_json
 from .errors import RoutekitError
 
 if t.TYPE_CHECKING:
     from .app import App
-    from .routing.route import Route
 
-__all__ = ["main"]
+__all__ = ["format_route_table", "main"]
+
+_DEFAULT_HOST = "127.0.0.1"
+_DEFAULT_PORT = 3000
+_EPILOG = """\
+examples:
+  routekit serve                  development server on http://127.0.0.1:3000, reload on change
+  routekit serve --prod -p 8000   production mode on port 8000 (PORT=8000 works too)
+  routekit routes --check         the route table; import and validate every route file
+  routekit routes --json          the route table for tools
+
+Run `routekit COMMAND -h` for a command's options. Docs: https://github.com/routekit/routekit
+"""
+
+
+def _port(text: str) -> int:
+    try:
+        port = int(text)
+    except ValueError:
+        port = -1
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port number (0-65535)")
+    return port
+
+
+def _version() -> str:
+    from importlib.metadata import version
+
+    python = f"{platform.python_implementation()} {platform.python_version()}"
+    return f"routekit {__version__} ({python}, werkzeug {version('werkzeug')})"
 
 
 def _build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="routekit",
         description="Next.js-style file-routed API handlers for Python.",
+        epilog=_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    parser.add_argument(
+        "--version", action="version", version=_version(), help="show the version and exit"
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", title="commands")
 
     serve = sub.add_parser(
         "serve",
         help="serve a project (development mode unless --prod)",
-        description="Serve ROOT with reload on change, printing the route table and an access log.",
+        description="Serve ROOT on HOST:PORT, printing the route table and an access log. "
+        "Development mode restarts on code changes; --prod is production behaviour.",
     )
     serve.add_argument("root", nargs="?", default=".", help="project root (default: .)")
-    serve.add_argument("--host", default="127.0.0.1", help="interface to bind (default: 127.0.0.1)")
-    serve.add_argument("--port", "-p", type=int, default=3000, help="port (default: 3000)")
     serve.add_argument(
-        "--prod", action="store_true", help="production behaviour: no reload, plain 500s"
+        "--host",
+        "-H",
+        default=None,
+        help=f"interface to bind (default: $HOST, else {_DEFAULT_HOST}; 0.0.0.0 for every one)",
+    )
+    serve.add_argument(
+        "--port",
+        "-p",
+        type=_port,
+        default=None,
+        help=f"port, 0 for any free one (default: $PORT, else {_DEFAULT_PORT})",
+    )
+    serve.add_argument(
+        "--prod",
+        action="store_true",
+        help="production behaviour: no reload, plain 500s, required_env enforced",
     )
     serve.add_argument("--no-reload", action="store_true", help="do not restart on code changes")
 
     routes = sub.add_parser(
         "routes",
         help="print the route table in precedence order",
-        description="Print URL pattern, file, kind and methods, most specific first. Exits 1 "
-        "with the definition error when the tree is invalid.",
+        description="Print URL pattern, file, kind and methods, most specific first, and "
+        "warnings about the tree. Exits 1 when the tree (or, with --check, a file) is invalid.",
     )
     routes.add_argument("root", nargs="?", default=".", help="project root (default: .)")
     routes.add_argument(
@@ -53,32 +105,22 @@ def _build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="also import every route and validate its exports and config",
     )
+    routes.add_argument(
+        "--json", action="store_true", help="print the table as JSON (schema in the docs)"
+    )
     return parser
 
 
-def _kind_and_methods(app: App, route: Route, check: bool) -> tuple[str, str]:
-    if not check:
-        # Without importing, a pages file answers every method; an app route's are unknown.
-        return route.kind, "*" if route.kind == "pages" else "?"
-    from .loader import AppRoute
-
-    loaded = app.loader.load(route)
-    if isinstance(loaded, AppRoute):
-        return "app", ", ".join(sorted(loaded.methods)) or "-"
-    return loaded.kind, "*"
-
-
 def format_route_table(app: App, *, check: bool = False) -> str:
-    """The route table as ``routekit routes`` prints it."""
-    rows = [("URL", "FILE", "KIND", "METHODS")]
-    for route in app.routes.routes:
-        rows.append((route.pattern, route.relfile, *_kind_and_methods(app, route, check)))
-    widths = [max(len(row[i]) for row in rows) for i in range(3)]
-    lines = [
-        f"{url:<{widths[0]}}  {file:<{widths[1]}}  {kind:<{widths[2]}}  {methods}".rstrip()
-        for url, file, kind, methods in rows
-    ]
-    return "\n".join(lines)
+    """The route table as ``routekit routes`` prints it (without colours)."""
+    return format_table(inspect(app, check=check).rows)
+
+
+def _print_problems(rows: list[Row], problems: t.Sequence[RoutekitError]) -> None:
+    err = Style.for_stream(sys.stderr)
+    for problem in problems:
+        print(f"{err('error:', 'red', 'bold')} {problem}", file=sys.stderr)
+    print(f"{len(problems)} of {len(rows)} route file(s) cannot be served.", file=sys.stderr)
 
 
 def _cmd_routes(args: argparse.Namespace) -> int:
@@ -86,46 +128,45 @@ def _cmd_routes(args: argparse.Namespace) -> int:
 
     # Listing serves nothing, so production's required_env must not stop it.
     app = App(args.root, mode="test")
-    if args.check:
-        problems = app.loader.check(app.routes.routes)
-        if problems:
-            for problem in problems:
-                print(f"error: {problem}", file=sys.stderr)
-            print(f"{len(problems)} route file(s) cannot be served.", file=sys.stderr)
-            return 1
-    print(format_route_table(app, check=args.check))
-    return 0
+    inspection = inspect(app, check=args.check)
+    failed = 1 if inspection.problems else 0
+    if args.json:
+        print(to_json(inspection, app))
+        return failed
+    out, err = Style.for_stream(sys.stdout), Style.for_stream(sys.stderr)
+    if inspection.rows:
+        print(format_table(inspection.rows, out), flush=True)
+    for hint in inspection.hints:
+        print(f"{err('warning:', 'yellow', 'bold')} {hint.message}", file=sys.stderr)
+    if inspection.problems:
+        _print_problems(inspection.rows, inspection.problems)
+    return failed
 
 
 def _cmd_serve(args: argparse.Namespace) -> int:
-    from werkzeug.serving import is_running_from_reloader, run_simple
+    from ._cli.serve import serve
 
-    from ._env import env_files
-    from .app import App
-
-    app = App(args.root, dev=not args.prod)
-    if not is_running_from_reloader():
-        mode = "production" if args.prod else "development"
-        print(f"routekit: serving {app.root} ({mode}) on http://{args.host}:{args.port}")
-        print(format_route_table(app))
-    reload = not (args.prod or args.no_reload)
-    run_simple(
-        args.host,
-        args.port,
-        app,
-        use_reloader=reload,
-        reloader_type="stat",
-        extra_files=[str(p) for p in env_files(app.root, app.mode)] if reload else None,
-        threaded=True,
+    host = args.host or os.environ.get("HOST", "").strip() or _DEFAULT_HOST
+    port = args.port
+    if port is None:  # flags win over the environment, as in Next.js
+        value = os.environ.get("PORT", "").strip()
+        try:
+            port = _port(value) if value else _DEFAULT_PORT
+        except argparse.ArgumentTypeError as exc:
+            print(f"error: the PORT environment variable: {exc}.", file=sys.stderr)
+            return 2
+    return serve(
+        args.root, host=host, port=port, prod=args.prod, reload=not (args.prod or args.no_reload)
     )
-    return 0
 
 
 def main(argv: t.Sequence[str] | None = None) -> int:
     """Run the ``routekit`` command; returns the exit status."""
     parser = _build_parser()
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    if args.command is None:
+        parser.print_help()
+        return 0
     if args.root != "." and not Path(args.root).exists():
         print(f"error: the project root {args.root!r} does not exist.", file=sys.stderr)
         return 2

@@ -10,10 +10,29 @@ from __future__ import annotations
 import typing as t
 from dataclasses import dataclass
 
-__all__ = ["DEFAULT_RESPONSE_LIMIT", "DEFAULT_SIZE_LIMIT", "AppRouteConfig", "PagesConfig"]
+__all__ = [
+    "DEFAULT_BODY_LIMIT",
+    "DEFAULT_RESPONSE_LIMIT",
+    "DEFAULT_SIZE_LIMIT",
+    "AppRouteConfig",
+    "PagesConfig",
+    "SizeLimit",
+]
 
 DEFAULT_SIZE_LIMIT = 1024 * 1024
 DEFAULT_RESPONSE_LIMIT = 4 * 1024 * 1024
+
+
+class SizeLimit(t.NamedTuple):
+    """A body size limit: the bytes, and the text it was written as (echoed in the 413)."""
+
+    size: int
+    text: str
+
+
+#: The body limit of app routes, edge handlers and middleware (``body_size_limit``):
+#: 10 MB, Next.js' default for a body buffered for middleware.
+DEFAULT_BODY_LIMIT = SizeLimit(10 * 1024 * 1024, "10mb")
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,6 +47,8 @@ class PagesConfig:
     :param external_resolver: silences the un-ended response warning and makes the runtime wait
         for ``res.end()`` from another thread.
     :param runtime: ``edge`` makes the file an edge handler taking a Web ``Request``.
+    :param body_size_limit: an edge handler's body limit (``bodySizeLimit``); ``None`` for
+        the project's ``body_size_limit``.
     """
 
     body_parser: bool = True
@@ -36,16 +57,20 @@ class PagesConfig:
     response_limit: int | None = DEFAULT_RESPONSE_LIMIT
     external_resolver: bool = False
     runtime: t.Literal["nodejs", "edge"] = "nodejs"
+    body_size_limit: SizeLimit | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class AppRouteConfig:
     """An app route's segment config exports (``dynamic``, ``revalidate``...), validated.
 
-    Validated and kept, but none of them changes how a request is answered yet: routekit
-    has no static generation and no cache, so every request runs the handler.
+    Only ``body_size_limit`` (routekit's own: the most body bytes the route accepts, ``None``
+    for the project's ``body_size_limit``) changes how a request is answered. The Next.js
+    exports are validated and kept, but routekit has no static generation and no cache, so
+    every request runs the handler.
     """
 
     dynamic: t.Literal["auto", "force-dynamic", "force-static", "error"] = "auto"
     revalidate: int | t.Literal[False] | None = None
     runtime: t.Literal["nodejs", "edge"] = "nodejs"
+    body_size_limit: SizeLimit | None = None

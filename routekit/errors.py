@@ -1,4 +1,4 @@
-"""The routekit error family, in one module, and the two navigation signals.
+"""The routekit error family (and the plugin's warnings), in one module, and the navigation signals.
 
 Every error routekit raises on purpose derives from :class:`RoutekitError`; the intermediate
 bases are exported so a caller can catch one family::
@@ -11,7 +11,11 @@ bases are exported so a caller can catch one family::
     │   └── PathSyntaxError              a middleware matcher source (path-to-regexp syntax)
     ├── RouteImportError                 a route file raised while importing (a 500, retried)
     ├── RequestError                     a request answered 4xx before any handler runs
-    │   └── ParamDecodeError             a route param that is not percent-encoded UTF-8
+    │   ├── ParamDecodeError             a route param that is not percent-encoded UTF-8
+    │   └── RequestBodyError             a body that cannot be used (Connection: close)
+    │       ├── IncompleteBodyError      shorter than its Content-Length, or bad chunking: 400
+    │       └── BodyTooLargeError        over the route's body size limit: 413
+    ├── ResponseAbortedError             the door dropped a response that failed after its head
     ├── HandlerError                     a handler used routekit in a way that cannot work
     │   ├── ResponseStateError           res misused: write after end, header after head...
     │   ├── JSONEncodeError              a value JSON.stringify cannot write
@@ -27,10 +31,17 @@ bases are exported so a caller can catch one family::
     │   ├── InvalidStatusError           Response: a status outside 200..599
     │   ├── BodyUsedError                Request/Response: the body read twice
     │   ├── InvalidJSONError             Request/Response: .json() of a body that is not JSON
-    │   └── FormDataError                Request: .form_data() of a body that is not a form
+    │   ├── FormDataError                Request: .form_data() of a body that is not a form
+    │   └── FetchError                   fetch(): no response, or its body cut off
     └── PluginError                      raised by routekit_pytest's helpers
         ├── JSONBodyError                res.json_data() of a response that is not JSON
-        └── RedirectLoopError            the test client followed redirects in a circle
+        ├── RedirectLoopError            the test client followed redirects in a circle
+        ├── MockAccessorError            a mock res test accessor read where production has none
+        │   └── ResponseNotEndedError    ... on a response that never ended
+        └── RoutekitTestWarning          a test that would pass with a broken handler (a warning)
+            ├── UnsentResponseWarning    the handler returned without sending
+            ├── UnawaitedCoroutineWarning  a coroutine never awaited (an un-awaited handler)
+            └── StaleImportWarning       a route kept its own reference to a patched function
 
     NavigationSignal                     control flow, not errors: never a RoutekitError
     ├── RedirectSignal                   redirect() / permanent_redirect()
@@ -51,10 +62,13 @@ if t.TYPE_CHECKING:
 
 __all__ = [
     "BodyConsumedError",
+    "BodyTooLargeError",
     "BodyUsedError",
     "ConfigError",
+    "FetchError",
     "FormDataError",
     "HandlerError",
+    "IncompleteBodyError",
     "InvalidHeaderError",
     "InvalidJSONError",
     "InvalidRouteResponseError",
@@ -63,6 +77,7 @@ __all__ = [
     "JSONEncodeError",
     "MalformedURLError",
     "MiddlewareRewriteError",
+    "MockAccessorError",
     "ModuleDefinitionError",
     "NavigationSignal",
     "NotFoundSignal",
@@ -72,14 +87,21 @@ __all__ = [
     "ReadonlyHeadersError",
     "RedirectLoopError",
     "RedirectSignal",
+    "RequestBodyError",
     "RequestError",
     "RequestScopeError",
+    "ResponseAbortedError",
+    "ResponseNotEndedError",
     "ResponseObjectReturnedError",
     "ResponseStateError",
     "RouteDefinitionError",
     "RouteImportError",
     "RoutekitError",
+    "RoutekitTestWarning",
     "SettingsError",
+    "StaleImportWarning",
+    "UnawaitedCoroutineWarning",
+    "UnsentResponseWarning",
     "WebAPIError",
 ]
 
@@ -228,6 +250,65 @@ class ParamDecodeError(RequestError):
         self.args = (f"failed to decode param {value!r}",)
 
 
+class RequestBodyError(RequestError):
+    """The request body cannot be used; raised by every body reader, pages and Web alike.
+
+    Raised before a pages handler runs (body parsing) or from the read itself
+    (``req.stream``, ``await request.body()``); the pipeline answers its status and message
+    with ``Connection: close``, since the rest of the body cannot be trusted or skipped.
+    """
+
+
+class IncompleteBodyError(RequestBodyError):
+    """The body ended before its declared ``Content-Length`` (the client closed early), or
+    its chunked encoding is malformed: ``400 Invalid body``, the handler never sees it.
+
+    :param declared: the declared ``Content-Length``, ``None`` for a chunked body.
+    :param received: the bytes that arrived.
+    """
+
+    def __init__(self, declared: int | None, received: int, reason: str | None = None) -> None:
+        self.declared = declared
+        self.received = received
+        self.reason = reason or (
+            f"the client declared Content-Length: {declared} but the body ended after "
+            f"{received} bytes"
+        )
+        super().__init__(400, "Invalid body")
+
+    def __str__(self) -> str:
+        return f"400 Invalid body: {self.reason}"
+
+
+class BodyTooLargeError(RequestBodyError):
+    """The body is over the route's limit: ``413 Body exceeded <limit> limit``.
+
+    Raised from the declared ``Content-Length`` without reading, or as soon as a chunked
+    body passes the limit.
+
+    :param limit: the limit in bytes.
+    :param limit_text: the limit as configured (``"10mb"``), echoed in the message.
+    """
+
+    def __init__(self, limit: int, limit_text: str) -> None:
+        self.limit = limit
+        self.limit_text = limit_text
+        super().__init__(413, f"Body exceeded {limit_text} limit")
+
+
+# -- transport: the door gave up on a response -------------------------------------------------
+
+
+class ResponseAbortedError(RoutekitError, ConnectionAbortedError):
+    """Raised by the WSGI door when a handler failed after the response head went out.
+
+    The server then drops the connection instead of ending the response as complete (no
+    terminating chunk, no short body under a ``Content-Length``), so the client can tell the
+    response was cut. A ``ConnectionError``, so servers treat it as the dropped connection
+    it is (werkzeug appends nothing); the handler's exception is the ``__cause__``.
+    """
+
+
 # -- handler errors: routekit used in a way that cannot work (a 500) ---------------------------
 
 
@@ -322,9 +403,12 @@ class WebAPIError(RoutekitError):
 
 
 class InvalidHeaderError(WebAPIError, TypeError):
-    """A header name that is not an HTTP token, or a value with NUL/CR/LF or non-Latin-1 text.
+    """A header name that is not an HTTP token, or a value with a control character or
+    non-Latin-1 text.
 
-    A ``TypeError``, as in Fetch.
+    A ``TypeError``, as in Fetch. Fetch itself lets the controls other than NUL, CR and LF
+    through; routekit refuses them as pages ``res.set_header`` and Node's
+    ``res.setHeader`` do, so a value copied from a request cannot smuggle one out.
     """
 
 
@@ -365,6 +449,22 @@ class FormDataError(WebAPIError, TypeError):
     """``request.form_data()`` on a body that is not a form."""
 
 
+class FetchError(WebAPIError, TypeError):
+    """A fetch that failed: DNS, connection, TLS, timeout, too many redirects, a cut body.
+
+    A ``TypeError``, as Node's ``TypeError: fetch failed``; the httpx error is the
+    ``__cause__``. *message* is Node's: ``"fetch failed"`` before the response, and
+    ``"terminated"`` for a body cut off while it was read.
+    """
+
+    def __init__(self, message: str, method: str, url: str, reason: str) -> None:
+        self.message = message
+        self.method = method
+        self.url = url
+        self.reason = reason
+        super().__init__(f"{message}: {method} {url}: {reason}")
+
+
 # -- the pytest plugin's errors ----------------------------------------------------------------
 
 
@@ -394,6 +494,41 @@ class JSONBodyError(PluginError, ValueError):
 
 class RedirectLoopError(PluginError):
     """Following redirects came back to a URL already visited, or took too many hops."""
+
+
+class MockAccessorError(PluginError, AttributeError):
+    """A test accessor of the mock ``res`` (``res.headers``, ``res.json_data()``...) was read
+    where production has none: by the handler, or before the response ended.
+
+    Also an ``AttributeError``, as in production, where ``ApiResponse`` has no such name.
+    """
+
+
+class ResponseNotEndedError(MockAccessorError):
+    """A test accessor was read on a response that never ended: the handler did not run
+    (an un-awaited ``async def``) or did not send."""
+
+
+class RoutekitTestWarning(PluginError, UserWarning):
+    """A test that would pass although the handler is broken.
+
+    The plugin turns these into errors (``routekit_strict = true``, the default); silence one
+    test with ``@pytest.mark.filterwarnings("ignore::routekit_pytest.RoutekitTestWarning")``.
+    """
+
+
+class UnsentResponseWarning(RoutekitTestWarning):
+    """A handler returned without sending a response (a mock, ``call_handler`` or ``client``)."""
+
+
+class UnawaitedCoroutineWarning(RoutekitTestWarning):
+    """A coroutine made during the test was never awaited: an ``async def`` handler (or
+    anything else) called without ``await`` never ran."""
+
+
+class StaleImportWarning(RoutekitTestWarning):
+    """A route the test ran holds its own reference (``from lib.user import get_user``) to a
+    function the test replaced in its home module, so the route still calls the original."""
 
 
 # -- navigation signals: control flow, outside the error root ----------------------------------

@@ -14,6 +14,8 @@ import typing as t
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from ._js.sizes import parse_size
+from .config import DEFAULT_BODY_LIMIT, SizeLimit
 from .errors import SettingsError
 
 if sys.version_info >= (3, 11):
@@ -31,12 +33,15 @@ class Settings:
     :param page_extensions: the file endings that make a file a route, without the leading
         dot, longest tried first. ``("api.py",)`` makes only ``*.api.py`` files routes, so
         helper modules can sit beside them.
-    :param blitz_app_api: also read Blitz's nested ``app/<feature>/api/**`` folders as
-        pages API routes (``app/products/api/list.py`` serves ``/api/list``).
+    :param blitz_app_api: also read Blitz's ``app/api/**`` and ``app/<feature>/api/**``
+        folders as pages API routes (``app/products/api/list.py`` serves ``/api/list``).
     :param external_resolver_timeout: seconds a route with ``externalResolver`` may take to
         call ``res.end()`` from another thread before routekit gives up on it.
     :param middleware: run the root ``middleware.py`` (``False`` skips it, e.g. in tests).
     :param required_env: environment variables that must be set when serving in production.
+    :param body_size_limit: the most body bytes an app route, an edge handler or the
+        middleware accepts (``"10mb"``); a route's own ``body_size_limit`` wins. Over it the
+        answer is ``413 Body exceeded <limit> limit``.
     :param source: where the settings were read from (a file, or ``None`` for defaults).
     """
 
@@ -45,6 +50,7 @@ class Settings:
     external_resolver_timeout: float = 30.0
     middleware: bool = True
     required_env: tuple[str, ...] = ()
+    body_size_limit: SizeLimit = DEFAULT_BODY_LIMIT
     source: str | None = field(default=None, compare=False)
 
 
@@ -59,6 +65,8 @@ _SPELLINGS: dict[str, str] = {
     "middleware": "middleware",
     "required_env": "required_env",
     "requiredEnv": "required_env",
+    "body_size_limit": "body_size_limit",
+    "bodySizeLimit": "body_size_limit",
 }
 _OVERRIDES_SOURCE = "App(...) keyword arguments"
 
@@ -206,10 +214,23 @@ def _check_entries(key: str, value: list[object] | tuple[object, ...], source: s
             )
 
 
+def _check_size(key: str, value: object, source: str) -> SizeLimit:
+    if isinstance(value, bool) or not isinstance(value, (str, int)):
+        raise SettingsError(
+            f'{key} must be a number of bytes or a size like "10mb"; got {value!r}.', source
+        )
+    try:
+        size = parse_size(value)
+    except ValueError as exc:
+        raise SettingsError(f"{key}: {exc}.", source) from None
+    return SizeLimit(size, value if isinstance(value, str) else f"{value}b")
+
+
 _CHECKS: dict[str, t.Callable[[str, object, str], t.Any]] = {
     "page_extensions": _check_extensions,
     "blitz_app_api": _check_bool,
     "external_resolver_timeout": _check_timeout,
     "middleware": _check_bool,
     "required_env": _check_names,
+    "body_size_limit": _check_size,
 }

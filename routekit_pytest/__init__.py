@@ -15,7 +15,16 @@ import pytest
 pytest.register_assert_rewrite("routekit_pytest.asserts")
 
 if t.TYPE_CHECKING:
-    from routekit.errors import JSONBodyError, RedirectLoopError
+    from routekit.errors import (
+        JSONBodyError,
+        MockAccessorError,
+        RedirectLoopError,
+        ResponseNotEndedError,
+        RoutekitTestWarning,
+        StaleImportWarning,
+        UnawaitedCoroutineWarning,
+        UnsentResponseWarning,
+    )
 
     from .asserts import (
         assert_cookie,
@@ -46,12 +55,18 @@ _EXPORTS = {
     "CreateMocks": "plugin",
     "JSONBodyError": "routekit.errors",
     "MatchedRoute": "response",
+    "MockAccessorError": "routekit.errors",
     "MockResponse": "mocks",
     "Mocks": "mocks",
     "RedirectLoopError": "routekit.errors",
     "RequestKeywords": "client",
+    "ResponseNotEndedError": "routekit.errors",
+    "RoutekitTestWarning": "routekit.errors",
     "SentRequest": "response",
     "SetCookie": "cookies",
+    "StaleImportWarning": "routekit.errors",
+    "UnawaitedCoroutineWarning": "routekit.errors",
+    "UnsentResponseWarning": "routekit.errors",
     "WebResponseView": "web",
     "assert_cookie": "asserts",
     "assert_header": "asserts",
@@ -74,12 +89,18 @@ __all__ = [
     "CreateMocks",
     "JSONBodyError",
     "MatchedRoute",
+    "MockAccessorError",
     "MockResponse",
     "Mocks",
     "RedirectLoopError",
     "RequestKeywords",
+    "ResponseNotEndedError",
+    "RoutekitTestWarning",
     "SentRequest",
     "SetCookie",
+    "StaleImportWarning",
+    "UnawaitedCoroutineWarning",
+    "UnsentResponseWarning",
     "WebResponseView",
     "assert_cookie",
     "assert_header",

@@ -73,6 +73,15 @@ class ResponseAccessors:
                 return value
         return None
 
+    if not t.TYPE_CHECKING:  # a type checker keeps reporting unknown names itself
+
+        def __getattr__(self, name: str) -> t.Any:
+            if name.startswith("__"):
+                raise AttributeError(name)
+            from ._hints import attribute_error
+
+            raise attribute_error(type(self).__name__, name, dir(type(self)))
+
     # -- the accessors -----------------------------------------------------------------
 
     @property

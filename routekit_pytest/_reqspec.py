@@ -33,6 +33,7 @@ __all__ = [
     "build_raw",
     "check_conflicts",
     "encode_body",
+    "split_url",
 ]
 
 
@@ -216,6 +217,23 @@ def _cookie_header(cookies: t.Mapping[str, str]) -> str:
     return "; ".join(f"{k}={quote(str(v), safe='')}" for k, v in cookies.items())
 
 
+def split_url(url: str, scheme: str, host: str) -> tuple[str, str, str, str]:
+    """(scheme, host, path, query) of *url*: a path keeps the base scheme and host."""
+    if url.startswith("/") or "://" not in url.partition("?")[0]:
+        target = url.partition("#")[0]
+        path, _, query = target.partition("?")
+        return scheme, host, path, query
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - validates the port
+    except ValueError as exc:
+        raise ValueError(
+            f"{url!r} is not a path or an absolute http(s) URL the client can send ({exc}); "
+            "pass a path such as '/api/users/1', or a URL such as 'http://localhost:3000/x'."
+        ) from None
+    return parts.scheme or scheme, parts.netloc or host, parts.path, parts.query
+
+
 def build_raw(
     method: str,
     url: str,
@@ -233,21 +251,32 @@ def build_raw(
     """Build the :class:`RawRequest` a browser would send for these keywords.
 
     *url* may be a path (``/api/x?a=1``) or an absolute URL, whose scheme and host then
-    replace the base ones. Non-ASCII path characters are percent-encoded; existing
-    escapes are kept, so ``/api/a%2Fb`` reaches the router still encoded.
+    replace the base ones. A path is always a path, as on the wire: ``//api//x`` is the
+    request target ``//api//x`` (answered 308, as a real server does), not the host ``api``.
+    Non-ASCII path characters are percent-encoded; existing escapes are kept, so
+    ``/api/a%2Fb`` reaches the router still encoded.
+
+    A ``Host``, ``Content-Length`` or ``Transfer-Encoding`` header passed in *headers* is
+    honoured, as a server would read it: a forged ``Host`` or a body shorter than its
+    declared length gets the answer it would get over a socket.
+
+    :raises ValueError: *url* is an absolute URL that cannot be parsed (a bad IPv6 host,
+        a port that is not a number), with a message naming it.
     """
-    parts = urlsplit(url)
-    scheme = parts.scheme or base_scheme
-    host = parts.netloc or base_host
-    path = quote(parts.path or "/", safe=_PATH_SAFE)
+    scheme, host, raw_path, url_query = split_url(url, base_scheme, base_host)
+    path = quote(raw_path or "/", safe=_PATH_SAFE)
     if query is None:
-        query_string = parts.query
+        query_string = url_query
     elif isinstance(query, str):
         query_string = query.lstrip("?")
     else:
         query_string = urlencode(_pairs(query))
     given = _header_items(headers)
     names = {name.lower() for name, _ in given} if given else frozenset()
+    declared: str | None = None
+    if names:
+        host = next((v for k, v in given if k.lower() == "host"), host)
+        declared = next((v for k, v in given if k.lower() == "content-length"), None)
     lines: list[tuple[str, str]] = [] if "host" in names else [("host", host)]
     lines.extend(given)
     if auth is not None:
@@ -259,10 +288,12 @@ def build_raw(
     if ctype and "content-type" not in names:
         lines.append(("content-type", ctype))
     content_length: int | None = None
-    if body.content is not None:
+    if declared is not None:
+        # The test's own Content-Length: a server believes it (the guard refuses a bad one).
+        content_length = int(declared) if declared.strip().isdigit() else None
+    elif body.content is not None and "transfer-encoding" not in names:
         content_length = len(body.content)
-        if "content-length" not in names:
-            lines.append(("content-length", str(content_length)))
+        lines.append(("content-length", str(content_length)))
     return RawRequest(
         method,
         path,

@@ -1,8 +1,10 @@
 """Assertions on responses whose failures show the whole exchange.
 
-Each helper works on the test client's response and on the mock ``res`` alike. On failure
-the message is a transcript: the request line, the route file that answered, the status,
-the headers and the body (JSON pretty-printed, long bodies cut).
+Each helper works on the test client's response and on the mock ``res`` alike (a mock
+that never ended raises :class:`~routekit_pytest.ResponseNotEndedError`: there is nothing
+sent to assert on). On failure the message is a transcript: the request line, the route
+file that answered, the status, the headers and the body (JSON pretty-printed, long bodies
+cut).
 """
 
 from __future__ import annotations
@@ -16,6 +18,12 @@ from routekit.errors import JSONBodyError
 from ._accessors import ResponseAccessors, is_json_type
 from .cookies import SetCookie
 
+if t.TYPE_CHECKING:
+    from .mocks import MockResponse
+
+    #: What the helpers take: a client response, a Web response view or a mock ``res``.
+    AnyResponse: t.TypeAlias = "ResponseAccessors | MockResponse"
+
 __all__ = [
     "assert_cookie",
     "assert_header",
@@ -28,6 +36,13 @@ __all__ = [
 _MAX_BODY_CHARS = 2000
 _MAX_BODY_LINES = 40
 _COOKIE_ATTRS = tuple(f.name for f in fields(SetCookie) if f.name not in ("name", "value"))
+
+
+def _view(res: AnyResponse, helper: str) -> ResponseAccessors:
+    """The sent response behind *res* (a mock's view once it ended)."""
+    if isinstance(res, ResponseAccessors):
+        return res
+    return res._test_view(helper)
 
 
 def _body_text(res: ResponseAccessors) -> str:
@@ -54,8 +69,9 @@ def _body_text(res: ResponseAccessors) -> str:
     return text
 
 
-def format_transcript(res: ResponseAccessors) -> str:
+def format_transcript(res: AnyResponse) -> str:
     """The request line, route file, status, headers and body of *res*, for messages."""
+    res = _view(res, "format_transcript")
     exchange = res._view_exchange()
     lines: list[str] = []
     if exchange is not None:
@@ -79,16 +95,18 @@ def format_transcript(res: ResponseAccessors) -> str:
     return "\n".join(lines)
 
 
-def assert_status(res: ResponseAccessors, code: int) -> None:
+def assert_status(res: AnyResponse, code: int) -> None:
     """Assert the response status is *code*."""
     __tracebackhide__ = True
+    res = _view(res, "assert_status")
     status = res._view_status()
     assert status == code, f"expected status {code}, got {status}\n{format_transcript(res)}"
 
 
-def assert_json(res: ResponseAccessors, expected: object) -> None:
+def assert_json(res: AnyResponse, expected: object) -> None:
     """Assert the body is JSON equal to *expected*."""
     __tracebackhide__ = True
+    res = _view(res, "assert_json")
     try:
         data = res.json_data()
     except JSONBodyError as exc:
@@ -96,9 +114,10 @@ def assert_json(res: ResponseAccessors, expected: object) -> None:
     assert data == expected, f"JSON body differs\n{format_transcript(res)}"
 
 
-def assert_header(res: ResponseAccessors, name: str, value: str | None = None) -> None:
+def assert_header(res: AnyResponse, name: str, value: str | None = None) -> None:
     """Assert header *name* is present, and equal to *value* when given."""
     __tracebackhide__ = True
+    res = _view(res, "assert_header")
     values = res.headers.getlist(name)
     assert values, f"no {name!r} header in the response\n{format_transcript(res)}"
     if value is not None:
@@ -108,9 +127,10 @@ def assert_header(res: ResponseAccessors, name: str, value: str | None = None) -
         )
 
 
-def assert_redirect(res: ResponseAccessors, location: str, status: int | None = None) -> None:
+def assert_redirect(res: AnyResponse, location: str, status: int | None = None) -> None:
     """Assert a redirect (3xx, or *status*) to exactly *location*."""
     __tracebackhide__ = True
+    res = _view(res, "assert_redirect")
     code = res._view_status()
     if status is None:
         assert 300 <= code < 400, (
@@ -125,7 +145,7 @@ def assert_redirect(res: ResponseAccessors, location: str, status: int | None = 
 
 
 def assert_cookie(
-    res: ResponseAccessors, name: str, value: str | None = None, **attrs: t.Any
+    res: AnyResponse, name: str, value: str | None = None, **attrs: t.Any
 ) -> SetCookie:
     """Assert the response sets cookie *name* (with *value* and attributes when given).
 
@@ -134,6 +154,7 @@ def assert_cookie(
     the cookie for further checks.
     """
     __tracebackhide__ = True
+    res = _view(res, "assert_cookie")
     unknown = sorted(set(attrs) - set(_COOKIE_ATTRS))
     if unknown:
         raise TypeError(

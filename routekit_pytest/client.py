@@ -9,6 +9,7 @@ intercept it.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import functools
 import threading
 import typing as t
@@ -18,11 +19,12 @@ from urllib.parse import urljoin, urlsplit
 from werkzeug.datastructures import Headers
 
 from routekit import _aio
-from routekit._wire import BufferSink, RawRequest
-from routekit.errors import RedirectLoopError
+from routekit._wire import NOTICE_UNENDED, BufferSink, Exchange, RawRequest
+from routekit.errors import RedirectLoopError, RoutekitError
 
+from . import _integrity
 from ._jar import CookieJar
-from ._reqspec import RequestSpec, SpecKeywords
+from ._reqspec import RequestSpec, SpecKeywords, split_url
 from ._stream import QueueSink
 from .cookies import parse_set_cookie
 from .response import ClientResponse, SentRequest, _Stream
@@ -143,6 +145,14 @@ class Client:
         :param stream: run the pipeline on a worker thread; read with ``res.iter_chunks()``
             and ``close()`` the response (or use it as a context manager).
         :param timeout: for ``stream=True``: seconds to wait for the head and each chunk.
+
+        A ``Host``, ``Content-Length`` or ``Transfer-Encoding`` header in *headers* is sent
+        as given and read as a server would: a forged ``Host`` is answered 400, a body shorter
+        than its declared length ``400 Invalid body``.
+
+        :raises ValueError: *url* is an absolute URL that cannot be parsed.
+        :raises TypeError: contradictory keywords (two bodies, ``auth=`` and an
+            ``Authorization`` header...).
         """
         follow = spec.get("follow_redirects")
         follow = self.follow_redirects if follow is None else follow
@@ -187,10 +197,8 @@ class Client:
     ) -> ClientResponse:
         jar_cookie: str | None = None
         if self.cookie_jar:  # an empty jar has nothing to send: no URL split, no clock
-            parts = urlsplit(request.url)
-            scheme = parts.scheme or self._scheme
-            host = parts.netloc or self._host
-            jar_cookie = self.cookie_jar.header_for(scheme, host, parts.path or "/")
+            scheme, host, path, _ = split_url(request.url, self._scheme, self._host)
+            jar_cookie = self.cookie_jar.header_for(scheme, host, path or "/")
         raw = request.to_raw(base_scheme=self._scheme, base_host=self._host, jar_cookie=jar_cookie)
         sent = SentRequest(
             raw.method, raw.url, raw.headers, request.body.content or b"", raw.scheme, raw.host
@@ -201,12 +209,28 @@ class Client:
             sink = BufferSink()
             exchange = self.app.handle(raw, sink, mode="test")
             response = ClientResponse(sent, exchange, sink, raise_errors=raise_errors)
+            self._check(exchange)
         self._store_cookies(response, raw)
         if self.observer is not None and not stream:
             self.observer(response)
         if not stream and response.exception is not None and raise_errors:
             raise _annotated(response.exception, response)
         return response
+
+    def _check(self, exchange: Exchange) -> None:
+        """Note the route for the running test; warn when it sent nothing (strict: fail)."""
+        match = exchange.match
+        tracker = _integrity.current()
+        if tracker is not None and match is not None:
+            # It was just served, so it imports; a route that vanished meanwhile is no news.
+            with contextlib.suppress(RoutekitError):
+                tracker.route_ran(self.app.loader.load(match.route).module)
+        for notice in exchange.notices:
+            if notice.code == NOTICE_UNENDED:
+                route = match.route.relfile if match is not None else "no route"
+                raw = exchange.raw
+                warning = _integrity.unsent_by_route(raw.method, raw.url, route, notice.message)
+                _integrity.warn_in_test(warning)
 
     def _start_stream(
         self, raw: RawRequest, sent: SentRequest, raise_errors: bool, timeout: float | None

@@ -3,8 +3,9 @@ own classes, so a handler cannot tell a mock from a routed request.
 
 ``req`` is a real :class:`~routekit.pages.request.ApiRequest` from the runtime's
 ``build_request`` (the body goes through the real parser unless ``body=`` gives it as the
-handler should see it). ``res`` is a :class:`MockResponse`: the real
-:class:`~routekit.pages.response.ApiResponse` plus read-only accessors for the test.
+handler should see it). ``res`` is a :class:`~routekit_pytest.MockResponse`: production's
+:class:`~routekit.pages.response.ApiResponse` with no public name added, whose sent response
+the test reads back (``res.json_data()``...).
 """
 
 from __future__ import annotations
@@ -12,13 +13,13 @@ from __future__ import annotations
 import typing as t
 
 from routekit._aio import call_maybe_async
-from routekit._wire import BufferSink, Exchange
+from routekit._wire import Exchange
 from routekit.config import PagesConfig
 from routekit.loader._config_parse import parse_pages_config
 from routekit.pages.request import ApiRequest, build_request
-from routekit.pages.response import ApiResponse
 
-from ._accessors import ResponseAccessors
+from . import _integrity
+from ._mockres import OVERRIDES, TEST_ACCESSORS, MockResponse
 from ._reqspec import MISSING, RequestSpec, SpecKeywords
 
 if t.TYPE_CHECKING:
@@ -27,6 +28,8 @@ if t.TYPE_CHECKING:
     from ._reqspec import FileValue, HeadersArg, QueryArg
 
 __all__ = [
+    "OVERRIDES",
+    "TEST_ACCESSORS",
     "MockResponse",
     "Mocks",
     "call_handler",
@@ -37,40 +40,6 @@ __all__ = [
 
 _MOCK_FILE = "<create_mocks config>"
 _UNSET: t.Any = object()
-
-
-# ApiResponse's own `chunks` (the recorded writes) stands in for the mixin's accessor.
-class MockResponse(ApiResponse, ResponseAccessors):  # type: ignore[misc]
-    """The real ``ApiResponse`` with read-only accessors for assertions.
-
-    What the handler wrote is read back with ``status_code``, ``status_message``,
-    ``headers`` (the headers set so far, or as sent), ``body``, ``chunks``, ``text``,
-    ``json_data()``, ``is_json()``, ``is_ended()``, ``redirect_url``, ``cookies``,
-    ``revalidated`` and ``warnings``.
-    """
-
-    __slots__ = ()
-
-    def _view_status(self) -> int:
-        return self.status_code
-
-    def _view_header_lines(self) -> list[tuple[str, str]]:
-        sink = self._sink
-        if isinstance(sink, BufferSink) and sink.started:
-            return list(sink.headers)
-        lines: list[tuple[str, str]] = []
-        for name, value in self.get_headers().items():
-            if isinstance(value, list):
-                lines.extend((name, item) for item in value)
-            else:
-                lines.append((name, value))
-        return lines
-
-    def _view_chunks(self) -> list[bytes]:
-        return list(self.chunks or ())
-
-    def _view_exchange(self) -> Exchange:
-        return self.exchange
 
 
 class Mocks(t.NamedTuple):
@@ -161,7 +130,7 @@ def create_response(
     if req is None:
         return create_mocks(config=config).res
     exchange = Exchange(req.raw, mode="test")
-    return MockResponse(exchange, BufferSink(), response_limit=_config(config).response_limit)
+    return MockResponse(exchange, response_limit=_config(config).response_limit)
 
 
 def create_mocks(
@@ -221,7 +190,7 @@ def create_mocks(
     req = build_request(
         exchange, params or {}, parsed, **({} if body is _UNSET else {"body": body})
     )
-    res = MockResponse(exchange, BufferSink(), response_limit=parsed.response_limit)
+    res = MockResponse(exchange, response_limit=parsed.response_limit)
     return Mocks(req, res)
 
 
@@ -229,6 +198,19 @@ def call_handler(handler: t.Callable[..., t.Any], req: t.Any, res: t.Any) -> t.A
     """Call a sync or async handler to completion and return what it returned.
 
     Works from sync tests and from inside a running event loop (an ``async def`` test
-    should rather ``await handler(req, res)``).
+    should rather ``await handler(req, res)``). While it runs, the handler reading a test
+    accessor of *res* raises :class:`~routekit_pytest.MockAccessorError`; a handler that
+    returns without sending issues :class:`~routekit_pytest.UnsentResponseWarning` (an
+    error under the plugin's default ``routekit_strict``).
     """
-    return call_maybe_async(handler, req, res)
+    if not isinstance(res, MockResponse):
+        return call_maybe_async(handler, req, res)
+    res._in_handler = True
+    try:
+        result = call_maybe_async(handler, req, res)
+    finally:
+        res._in_handler = False
+    if not res.finished and not res._reported:
+        res._reported = True
+        _integrity.warn_in_test(_integrity.unsent_by_handler(res))
+    return result

@@ -5,22 +5,31 @@ Configuration, the pytest way: the ``routekit_root`` ini key and ``--routekit-ro
 fixtures ``routekit_app``, ``client``, ``async_client`` and ``create_mocks``; route
 coverage with ``--routekit-cov``. State lives in ``config.stash``.
 
+The project root goes on ``sys.path`` before any ``conftest.py`` loads (as pytest-django
+does for a Django project), so plain ``pytest`` imports ``pages.api.hello`` and ``lib.*``
+as the routes do. Tests of a routekit project are watched (:mod:`._integrity`): an
+un-awaited handler, an un-sent response and an import that escapes ``monkeypatch`` fail
+them unless ``routekit_strict = false``.
+
 Importing this module imports neither the runtime nor user code, so the plugin stays
 inert (and cheap) for projects that configure no root and use none of its fixtures.
 """
 
 from __future__ import annotations
 
+import sys
 import typing as t
+import warnings
+from pathlib import Path
 
 import pytest
 
 if t.TYPE_CHECKING:
     from collections.abc import Iterator
-    from pathlib import Path
 
     from routekit.app import App
 
+    from ._integrity import Tracker
     from .client import AsyncClient, Client
     from .mocks import Mocks
     from .routecov import RouteCoveragePlugin
@@ -29,6 +38,13 @@ __all__ = ["CreateMocks"]
 
 _APPS: pytest.StashKey[dict[tuple[str, str], App]] = pytest.StashKey()
 _COV: pytest.StashKey[RouteCoveragePlugin] = pytest.StashKey()
+#: The session's project root (configured, or the rootdir holding route folders), or None.
+_PROJECT: pytest.StashKey[Path | None] = pytest.StashKey()
+#: The sys.path entry the plugin added, removed again at unconfigure.
+_ADDED_PATH: pytest.StashKey[str] = pytest.StashKey()
+_TRACKER: pytest.StashKey[Tracker] = pytest.StashKey()
+_ROUTE_FOLDERS = ("pages", "api", "app")
+_WATCHED_FIXTURES = frozenset({"async_client", "client", "create_mocks", "routekit_app"})
 
 _MARKER = (
     "routekit(root=None, env=None, **settings): run the test against the routekit project at "
@@ -67,6 +83,16 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="report the routes (and app-route methods) no test dispatched through the client.",
     )
     group.addoption(
+        "--routekit-cov-report",
+        dest="routekit_cov_report",
+        metavar="TYPE",
+        action="append",
+        default=[],
+        help="route coverage report: term (the list, the default) or json[:PATH] (a "
+        "machine-readable file, routekit-cov.json by default); may be repeated (implies "
+        "--routekit-cov).",
+    )
+    group.addoption(
         "--routekit-cov-fail-under",
         dest="routekit_cov_fail_under",
         metavar="N",
@@ -80,16 +106,77 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         type="string",
         default="",
     )
+    parser.addini(
+        "routekit_pythonpath",
+        "put the routekit root on sys.path before conftest.py files load (as pytest-django "
+        "does for a Django project), so tests import pages.* and lib.* as the routes do; the "
+        "root is routekit_root, or the rootdir holding pages/, api/ or app/ (default: true).",
+        type="bool",
+        default=True,
+    )
+    parser.addini(
+        "routekit_strict",
+        "fail a test whose async handler was never awaited, whose response was never sent, "
+        "or whose route escapes a monkeypatch through `from x import name` "
+        "(routekit_pytest.RoutekitTestWarning as errors); false keeps them warnings "
+        "(default: true).",
+        type="bool",
+        default=True,
+    )
+
+
+def _session_root(config: pytest.Config) -> Path | None:
+    root = configured_root(config)
+    if root is not None:
+        return root
+    # Convenience: a project whose rootdir itself holds the route folders.
+    if any((config.rootpath / name).is_dir() for name in _ROUTE_FOLDERS):
+        return config.rootpath
+    return None
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_load_initial_conftests(early_config: pytest.Config) -> None:
+    root = _session_root(early_config)
+    early_config.stash[_PROJECT] = root
+    if root is None or not root.is_dir() or not early_config.getini("routekit_pythonpath"):
+        return
+    path = str(root)
+    if path not in sys.path:
+        sys.path.insert(0, path)
+        early_config.stash[_ADDED_PATH] = path
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    path = config.stash.get(_ADDED_PATH, None)
+    if path is not None and path in sys.path:
+        sys.path.remove(path)
+
+
+def pytest_report_header(config: pytest.Config) -> str | None:
+    root = config.stash.get(_PROJECT, None)
+    if root is None:
+        return None
+    return f"routekit: root {root}" + (" (on sys.path)" if str(root) in sys.path else "")
 
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", _MARKER)
     config.stash[_APPS] = {}
+    if _PROJECT not in config.stash:  # configured without the initial conftests (pytester)
+        config.stash[_PROJECT] = _session_root(config)
     fail_under = config.getoption("routekit_cov_fail_under")
-    if config.getoption("routekit_cov") or fail_under is not None:
-        from .routecov import RouteCoveragePlugin
+    reports = config.getoption("routekit_cov_report")
+    if config.getoption("routekit_cov") or fail_under is not None or reports:
+        from .routecov import RouteCoveragePlugin, parse_reports
 
-        plugin = RouteCoveragePlugin(config, fail_under, lambda root: get_app(config, root, {}))
+        plugin = RouteCoveragePlugin(
+            config,
+            fail_under,
+            lambda root: get_app(config, root, {}),
+            reports=parse_reports(reports),
+            root=config.stash[_PROJECT],
+        )
         config.stash[_COV] = plugin
         config.pluginmanager.register(plugin, "routekit-routecov")
 
@@ -97,7 +184,12 @@ def pytest_configure(config: pytest.Config) -> None:
 def configured_root(config: pytest.Config) -> Path | None:
     """The root from ``--routekit-root`` (relative to the invocation folder) or the ini key
     (relative to the configuration file's folder); ``None`` when neither is set."""
-    option = t.cast("str | None", config.getoption("routekit_root", None))
+    # Before the full parse (pytest_load_initial_conftests) only the known args are there.
+    option = t.cast(
+        "str | None",
+        config.getoption("routekit_root", None)
+        or getattr(config.known_args_namespace, "routekit_root", None),
+    )
     if option:
         return (config.invocation_params.dir / option).resolve()
     ini = t.cast("str", config.getini("routekit_root"))
@@ -179,25 +271,80 @@ def _apply_env(monkeypatch: pytest.MonkeyPatch, env: t.Mapping[str, str | None])
             monkeypatch.setenv(name, str(value))
 
 
-def _default_root(config: pytest.Config) -> Path | None:
-    root = configured_root(config)
-    if root is not None:
-        return root
-    # Convenience: a project whose rootdir itself holds the route folders.
-    if any((config.rootpath / name).is_dir() for name in ("pages", "api", "app")):
-        return config.rootpath
-    return None
+# -- the watch over each test of a routekit project ----------------------------------------
+
+
+def _watched(item: pytest.Item) -> bool:
+    """Whether *item* belongs to a routekit project: a root, the fixtures, or the mocks."""
+    if item.config.stash.get(_PROJECT, None) is not None or "routekit_pytest.mocks" in sys.modules:
+        return True
+    return not _WATCHED_FIXTURES.isdisjoint(getattr(item, "fixturenames", ()))
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_setup(item: pytest.Item) -> Iterator[None]:
+    if not _watched(item):
+        return (yield)
+    from ._integrity import Tracker, watching
+
+    tracker = item.stash[_TRACKER] = Tracker()
+    with watching(tracker, strict=item.config.getini("routekit_strict")):
+        return (yield)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
+    tracker = item.stash.get(_TRACKER, None)
+    if tracker is None:
+        return (yield)
+    from ._integrity import RoutekitTestWarning, watching
+
+    with watching(tracker, strict=item.config.getini("routekit_strict")):
+        try:
+            result = yield
+        except BaseException as error:  # red already: say what may be behind it, if anything
+            explained = tracker.explain(error)
+            if explained:
+                text = "\n\n".join(f"{type(w).__name__}: {w}" for w in explained)
+                item.add_report_section("call", "routekit", text)
+            raise
+        for warning, file, line in tracker.problems():
+            failure: RoutekitTestWarning | None = None
+            try:
+                warnings.warn_explicit(warning, type(warning), file, line)
+            except RoutekitTestWarning as exc:  # strict, or -W error: the test fails
+                failure = exc
+            if failure is not None:
+                pytest.fail(f"{type(failure).__name__}: {failure}", pytrace=False)
+    return result
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item: pytest.Item) -> Iterator[None]:
+    tracker = item.stash.get(_TRACKER, None)
+    if tracker is None:
+        return (yield)
+    from ._integrity import watching
+
+    try:
+        with watching(tracker, strict=item.config.getini("routekit_strict")):
+            return (yield)
+    finally:
+        del item.stash[_TRACKER]
+        plugin = item.config.stash.get(_COV, None)
+        if plugin is not None:
+            plugin.data.mock_files.update(tracker.mock_route_files)
 
 
 @pytest.fixture
 def routekit_app(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> App:
-    """The :class:`~routekit.App` under test, in test mode (built once per root and settings).
+    """The routekit.App under test, in test mode, built once per project root and settings.
 
-    Override it in a ``conftest.py`` to build the app yourself.
+    Override it in a conftest.py to build the app yourself.
     """
     root, env, settings = _marker_spec(t.cast("pytest.Item", request.node))
     _apply_env(monkeypatch, env)
-    root = root or _default_root(request.config)
+    root = root or request.config.stash.get(_PROJECT, None)
     if root is None:
         pytest.fail(_NO_ROOT, pytrace=False)
     return get_app(request.config, root, settings)
@@ -205,7 +352,7 @@ def routekit_app(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
 
 @pytest.fixture
 def client(routekit_app: App, request: pytest.FixtureRequest) -> Iterator[Client]:
-    """A :class:`~routekit_pytest.Client` for ``routekit_app``; its cookies live for one test."""
+    """A routekit_pytest.Client for routekit_app (in-process); its cookies last for one test."""
     from .client import Client
 
     plugin = request.config.stash.get(_COV, None)
@@ -217,7 +364,7 @@ def client(routekit_app: App, request: pytest.FixtureRequest) -> Iterator[Client
 
 @pytest.fixture
 def async_client(client: Client) -> Iterator[AsyncClient]:
-    """:class:`~routekit_pytest.AsyncClient` over ``client``, for ``async def`` tests."""
+    """A routekit_pytest.AsyncClient over the client fixture, for async def tests."""
     from .client import AsyncClient
 
     test_client = AsyncClient(client)
@@ -227,9 +374,9 @@ def async_client(client: Client) -> Iterator[AsyncClient]:
 
 @pytest.fixture
 def create_mocks(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> CreateMocks:
-    """:func:`routekit_pytest.create_mocks`, taking ``env=`` too (undone after the test).
+    """A (req, res) factory like routekit_pytest.create_mocks(), with env={...} set for the test.
 
-    The ``env`` of a ``@pytest.mark.routekit`` marker is applied as well.
+    The env of a @pytest.mark.routekit marker is applied as well.
     """
     from . import mocks
 

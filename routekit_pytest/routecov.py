@@ -1,13 +1,17 @@
-"""Route coverage: which route handlers the test run never dispatched through the client.
+"""Route coverage: which route handlers no test ran, through the client or ``create_mocks``.
 
 A unit is a ``pages`` route (any method), or an app route's exported method. A hit is a
-response from the test client whose exchange matched a route; framework answers (308,
-404, 400) have no match and an app route's automatic HEAD/OPTIONS or 405 match no unit,
-so neither counts. Under pytest-xdist each worker sends its hits to the controller.
+response from the test client whose exchange matched a route (framework answers, 308, 404
+and 400, have no match and an app route's automatic HEAD/OPTIONS or 405 match no unit, so
+neither counts), or a mock response ended by a route file's handler in a unit test. Under
+pytest-xdist each worker sends its hits to the controller. Reports: the terminal list, and
+``--routekit-cov-report=json:PATH`` for tools.
 """
 
 from __future__ import annotations
 
+import json
+import os
 import typing as t
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,17 +25,40 @@ if t.TYPE_CHECKING:
 
     from .response import ClientResponse
 
-__all__ = ["CoverageResult", "RouteCoverage", "RouteCoveragePlugin"]
+__all__ = ["CoverageResult", "RouteCoverage", "RouteCoveragePlugin", "parse_reports"]
 
 _WORKER_KEY = "routekit_routecov"
 _ANY = "*"
+_DEFAULT_JSON = "routekit-cov.json"
+
+
+def parse_reports(specs: list[str]) -> list[tuple[str, str | None]]:
+    """``["term", "json:out.json"]`` -> ``[("term", None), ("json", "out.json")]``.
+
+    :raises pytest.UsageError: an unknown report type.
+    """
+    reports: list[tuple[str, str | None]] = []
+    for spec in specs:
+        kind, _, path = spec.partition(":")
+        if kind == "term" and not path:
+            reports.append(("term", None))
+        elif kind == "json":
+            reports.append(("json", path or _DEFAULT_JSON))
+        else:
+            raise pytest.UsageError(
+                f"--routekit-cov-report: {spec!r} is not a report type; use term or json[:PATH]."
+            )
+    return reports or [("term", None)]
 
 
 @dataclass
 class CoverageResult:
-    """The computed report: every unit with whether it was hit."""
+    """The computed report: every unit with whether it was hit, and by what."""
 
-    rows: list[tuple[str, str, str, bool]] = field(default_factory=list)  # root, file, method, hit
+    #: root, file, method, hit
+    rows: list[tuple[str, str, str, bool]] = field(default_factory=list)
+    #: per row: what hit it, ``client`` and/or ``mocks``
+    via: list[list[str]] = field(default_factory=list)
 
     @property
     def total(self) -> int:
@@ -55,6 +82,8 @@ class RouteCoverage:
     def __init__(self) -> None:
         self.hits: set[tuple[str, str, str]] = set()
         self.roots: set[str] = set()
+        #: Real paths of the route files whose handler ended a mock response.
+        self.mock_files: set[str] = set()
 
     def observer(self, app: App) -> t.Callable[[ClientResponse], None]:
         """The client ``observer`` recording the responses of *app*."""
@@ -70,12 +99,19 @@ class RouteCoverage:
 
     def to_wire(self) -> dict[str, list[t.Any]]:
         """A JSON-able form for ``config.workeroutput``."""
-        return {"roots": sorted(self.roots), "hits": sorted(list(h) for h in self.hits)}
+        wire: dict[str, list[t.Any]] = {
+            "roots": sorted(self.roots),
+            "hits": sorted(list(h) for h in self.hits),
+        }
+        if self.mock_files:
+            wire["mock_files"] = sorted(self.mock_files)
+        return wire
 
     def merge_wire(self, data: t.Mapping[str, t.Any]) -> None:
         """Add a worker's :meth:`to_wire` output."""
         self.roots.update(data.get("roots", ()))
         self.hits.update((r, f, m) for r, f, m in data.get("hits", ()))
+        self.mock_files.update(data.get("mock_files", ()))
 
     def compute(self, apps: t.Callable[[Path], App]) -> CoverageResult:
         """Enumerate the units of every root seen and mark the hit ones."""
@@ -84,11 +120,16 @@ class RouteCoverage:
             app = apps(Path(root))
             for route in app.routes:
                 for method in _methods(app, route):
+                    via = []
                     if method == _ANY:
-                        hit = any(r == root and f == route.relfile for r, f, _ in self.hits)
-                    else:
-                        hit = (root, route.relfile, method) in self.hits
-                    result.rows.append((root, route.relfile, method, hit))
+                        if any(r == root and f == route.relfile for r, f, _ in self.hits):
+                            via.append("client")
+                        if os.path.realpath(route.file) in self.mock_files:
+                            via.append("mocks")
+                    elif (root, route.relfile, method) in self.hits:
+                        via.append("client")
+                    result.rows.append((root, route.relfile, method, bool(via)))
+                    result.via.append(via)
         return result
 
 
@@ -111,10 +152,16 @@ class RouteCoveragePlugin:
         config: pytest.Config,
         fail_under: float | None,
         apps: t.Callable[[Path], App],
+        *,
+        reports: list[tuple[str, str | None]] | None = None,
+        root: Path | None = None,
     ) -> None:
         self.config = config
         self.fail_under = fail_under
+        self.reports = reports or [("term", None)]
         self.data = RouteCoverage()
+        if root is not None and root.is_dir():  # unit tests alone hit routes of this root
+            self.data.roots.add(str(root))
         self._apps = apps
         self.result: CoverageResult | None = None
         self.failed = False
@@ -147,17 +194,22 @@ class RouteCoveragePlugin:
             return
         tr = terminalreporter
         tr.write_sep("-", "routekit route coverage")
-        if not result.rows:
-            tr.write_line("no routes: no test sent a request through the client fixture")
-        width = max((len(row[1]) for row in result.rows), default=10)
-        for root in sorted({row[0] for row in result.rows}):
-            tr.write_line(f"root: {root}")
-            for _, file, method, hit in (row for row in result.rows if row[0] == root):
-                tr.write_line(f"  {file:<{width}}  {method:<7}  {'hit' if hit else 'MISSED'}")
+        if ("term", None) in self.reports:
+            if not result.rows:
+                tr.write_line("no routes: no test sent a request through the client fixture")
+            width = max((len(row[1]) for row in result.rows), default=10)
+            for root in sorted({row[0] for row in result.rows}):
+                tr.write_line(f"root: {root}")
+                for _, file, method, hit in (row for row in result.rows if row[0] == root):
+                    tr.write_line(f"  {file:<{width}}  {method:<7}  {'hit' if hit else 'MISSED'}")
         tr.write_line(
             f"routekit route coverage: {result.covered}/{result.total} route handlers "
             f"dispatched ({result.percent:.2f}%)"
         )
+        for kind, path in self.reports:
+            if kind == "json" and path is not None:
+                self._write_json(result, path)
+                tr.write_line(f"routekit route coverage JSON written to {path}")
         if self.failed:
             tr.write_line(
                 f"FAIL Required routekit route coverage of {self.fail_under:g}% not reached. "
@@ -165,3 +217,17 @@ class RouteCoveragePlugin:
                 red=True,
                 bold=True,
             )
+
+    def _write_json(self, result: CoverageResult, path: str) -> None:
+        target = self.config.invocation_params.dir / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        report = {
+            "covered": result.covered,
+            "total": result.total,
+            "percent": round(result.percent, 2),
+            "units": [
+                {"root": root, "file": file, "method": method, "hit": hit, "via": via}
+                for (root, file, method, hit), via in zip(result.rows, result.via, strict=True)
+            ],
+        }
+        target.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")

@@ -19,7 +19,9 @@ def _mocks(method: str = "GET", **headers: str) -> tuple[t.Any, t.Any]:
 
 
 def _headers(res: t.Any) -> dict[str, str]:
-    return {name.lower(): value for name, value in res.headers.items()}
+    if res.is_ended():
+        return {name.lower(): value for name, value in res.headers.items()}
+    return {k: v[-1] if isinstance(v, list) else v for k, v in res.get_headers().items()}
 
 
 # --- run_middleware ---

@@ -87,6 +87,16 @@ def test_errors_except_routekit_error_does_not_swallow_redirect_or_not_found() -
         (errors.InvalidJSONError, (WebAPIError, ValueError)),
         (errors.BodyUsedError, (WebAPIError, TypeError)),
         (errors.JSONBodyError, (errors.PluginError, ValueError)),
+        (errors.IncompleteBodyError, (errors.RequestBodyError, RequestError)),
+        (errors.BodyTooLargeError, (errors.RequestBodyError, RequestError)),
+        (errors.ResponseAbortedError, (ConnectionAbortedError,)),
+        (errors.FetchError, (WebAPIError, TypeError)),
+        (errors.MockAccessorError, (errors.PluginError, AttributeError)),
+        (errors.ResponseNotEndedError, (errors.MockAccessorError,)),
+        (
+            errors.UnsentResponseWarning,
+            (errors.RoutekitTestWarning, errors.PluginError, UserWarning),
+        ),
     ],
 )
 def test_errors_intermediate_bases_and_builtin_second_bases(

@@ -23,10 +23,23 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("errors", ("routekit.errors",)),
     (
         "support: Node/JS semantics, value objects, calling handlers",
-        ("routekit._js", "routekit._aio", "routekit.config", "routekit.settings", "routekit._env"),
+        (
+            "routekit._js",
+            "routekit._syntax",
+            "routekit._aio",
+            "routekit.config",
+            "routekit.settings",
+            "routekit._env",
+        ),
     ),
     ("routing", ("routekit.routing",)),
-    ("wire", ("routekit._wire",)),
+    (
+        "wire: the transport-neutral request, and what is refused at the door",
+        (
+            "routekit._wire",
+            "routekit._guard",
+        ),
+    ),
     ("routers, side by side", ("routekit.pages", "routekit.web", "routekit.connect")),
     ("middleware", ("routekit.middleware",)),
     ("loader", ("routekit.loader",)),
@@ -42,6 +55,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
         "doors: the command line, the package face, the pytest plugin",
         (
             "routekit.cli",
+            "routekit._cli",
             "routekit.__main__",
             "routekit",
             "routekit_pytest",

@@ -67,14 +67,23 @@ def test_public_api_routekit_pytest_unknown_name() -> None:
 # What a handler file imports from routekit; the rest lives in the submodule that owns it.
 HANDLERS_WORLD = {
     "App", "ApiRequest", "ApiResponse", "Handler", "Headers", "NextRequest", "NextResponse",
-    "NextURL", "Request", "Response", "URLSearchParams", "cookies", "cors", "create_router",
-    "draft_mode", "headers", "load_handler", "not_found", "permanent_redirect", "redirect",
-    "run_middleware", "serialize_cookie",
+    "NextURL", "Request", "Response", "RouteContext", "URLSearchParams", "cookies", "cors",
+    "create_router", "draft_mode", "fetch", "fetch_sync", "headers", "load_handler",
+    "not_found", "permanent_redirect", "redirect", "run_middleware", "serialize_cookie",
 }  # fmt: skip
 ELSEWHERE = {
     "routekit.config": ["AppRouteConfig", "PagesConfig"],
     "routekit.connect": ["Router"],
-    "routekit.errors": ["ConfigError", "RequestError", "RoutekitError", "SettingsError"],
+    "routekit.errors": [
+        "BodyTooLargeError",
+        "ConfigError",
+        "IncompleteBodyError",
+        "RequestBodyError",
+        "RequestError",
+        "ResponseAbortedError",
+        "RoutekitError",
+        "SettingsError",
+    ],
     "routekit.routing": ["Match", "ParamDecodeError", "Route", "RouteTable", "discover"],
     "routekit.settings": ["Settings", "load_settings"],
 }

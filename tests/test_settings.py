@@ -6,6 +6,7 @@ import typing as t
 
 import pytest
 
+from routekit.config import SizeLimit
 from routekit.errors import SettingsError
 from routekit.settings import Settings, load_settings
 
@@ -93,8 +94,9 @@ def test_settings_unknown_key_suggests_and_lists(tmp_path: Path) -> None:
         load_settings(tmp_path)
     assert str(info.value) == (
         f"{path} [tool.routekit]: unknown setting 'pageExtension'. Did you mean "
-        "'pageExtensions'? Valid settings: blitz_app_api, external_resolver_timeout, "
-        "middleware, page_extensions, required_env (camelCase spellings are accepted too)."
+        "'pageExtensions'? Valid settings: blitz_app_api, body_size_limit, "
+        "external_resolver_timeout, middleware, page_extensions, required_env (camelCase "
+        "spellings are accepted too)."
     )
     assert info.value.source == f"{path} [tool.routekit]"
 
@@ -235,3 +237,27 @@ def test_settings_are_frozen() -> None:
     settings = Settings()
     with pytest.raises(dataclasses.FrozenInstanceError):
         settings.middleware = False  # type: ignore[misc]
+
+
+# -- body_size_limit (issue 9) ----------------------------------------------------------------
+
+
+def test_settings_body_size_limit_default_file_and_override(tmp_path: Path) -> None:
+    assert load_settings(tmp_path).body_size_limit == SizeLimit(10 * 1024 * 1024, "10mb")
+    _pyproject(tmp_path, 'bodySizeLimit = "2mb"')
+    assert load_settings(tmp_path).body_size_limit == SizeLimit(2 * 1024 * 1024, "2mb")
+    assert load_settings(tmp_path, body_size_limit=512).body_size_limit == SizeLimit(512, "512b")
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("lots", "body_size_limit: invalid size 'lots'"),
+        (True, 'body_size_limit must be a number of bytes or a size like "10mb"; got True.'),
+        (-5, "body_size_limit: invalid size -5: a size must be a finite number >= 0."),
+    ],
+)
+def test_settings_bad_body_size_limit(tmp_path: Path, value: object, message: str) -> None:
+    with pytest.raises(SettingsError) as info:
+        load_settings(tmp_path, body_size_limit=value)
+    assert str(info.value).startswith(f"App(...) keyword arguments: {message}")

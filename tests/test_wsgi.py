@@ -3,15 +3,20 @@ from __future__ import annotations
 import io
 import json
 import os
+import socket
 import sys
 import textwrap
+import threading
 import typing as t
 
 import pytest
+from werkzeug.serving import make_server
 from werkzeug.test import Client, EnvironBuilder, run_wsgi_app
 
-from routekit._wsgi import WSGISink, raw_request_from_environ
+from routekit._wire import Exchange, RawRequest
+from routekit._wsgi import LINGER, RequestHandler, WSGISink, raw_request_from_environ
 from routekit.app import App
+from routekit.errors import ResponseAbortedError
 from routekit.loader import importer as loader_importer
 from routekit.loader import registry as loader_registry
 
@@ -271,6 +276,77 @@ def test_wsgi_sink_never_started_answers_500() -> None:
     sink = WSGISink(server.start_response)
     assert sink.body_iterable() == []
     assert server.events == [("start", ("500 Internal Server Error", [("Content-Length", "0")]))]
+
+
+def test_wsgi_sink_close_aborts_after_a_failed_head() -> None:
+    server = _Server()
+    sink = WSGISink(server.start_response)
+    exchange = Exchange(RawRequest("GET", "/api/x"))
+    sink.start(200, "OK", [])
+    exchange.exception = ValueError("boom")
+    exchange.aborted = True
+    with pytest.raises(ResponseAbortedError, match="GET /api/x was cut short") as info:
+        sink.close(exchange)
+    assert isinstance(info.value, ConnectionAbortedError)  # servers drop the connection
+    assert isinstance(info.value.__cause__, ValueError)
+    assert server.events == [("start", ("200 OK", [])), ("write", b"")]  # head out, then the cut
+
+
+class _Socket:
+    def __init__(self) -> None:
+        self.timeout: float | None = None
+
+    def settimeout(self, value: float) -> None:
+        self.timeout = value
+
+
+@pytest.mark.parametrize(("headers", "timeout"), [([("Connection", "close")], LINGER), ([], None)])
+def test_wsgi_sink_close_bounds_werkzeugs_drain_after_a_refused_body(
+    headers: list[tuple[str, str]], timeout: float | None
+) -> None:
+    sock = _Socket()
+    raw = RawRequest("POST", "/api/x", environ={"werkzeug.socket": sock})
+    sink = WSGISink(_Server().start_response)
+    sink.start(413, "Body exceeded 1kb limit", [("Content-Length", "0"), *headers])
+    sink.finish()
+    assert sink.close(Exchange(raw)) == []
+    assert sock.timeout == timeout
+
+
+def _serve_once(data: bytes, app: App) -> bytes:
+    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=RequestHandler)
+    thread = threading.Thread(target=server.handle_request, daemon=True)
+    thread.start()
+    try:
+        with socket.create_connection(("127.0.0.1", server.server_port), timeout=10) as sock:
+            sock.sendall(data)
+            sock.shutdown(socket.SHUT_WR)
+            chunks = []
+            while chunk := sock.recv(65536):
+                chunks.append(chunk)
+    finally:
+        thread.join(10)
+        server.server_close()
+    return b"".join(chunks)
+
+
+@pytest.mark.parametrize(
+    "lines",
+    [
+        b"Content-Length: 3\r\nContent-Length: 4\r\n",
+        b"Content-Length: 3\r\nTransfer-Encoding: chunked\r\n",
+        b"Content-Length: x\r\n",
+        b"Host: a\r\nHost: b\r\n",
+    ],
+)
+def test_request_handler_refuses_ambiguous_framing(app: App, lines: bytes) -> None:
+    reply = _serve_once(b"POST /api/hello HTTP/1.1\r\n" + lines + b"\r\nabcd", app)
+    assert reply.startswith(b"HTTP/1.1 400 Bad Request\r\n")
+
+
+def test_request_handler_serves_a_plain_request(app: App) -> None:
+    reply = _serve_once(b"GET /api/hello HTTP/1.1\r\nHost: localhost\r\n\r\n", app)
+    assert reply.startswith(b"HTTP/1.1 200 OK\r\n")
 
 
 # -- App as a WSGI application -----------------------------------------------------------------

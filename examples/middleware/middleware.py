@@ -7,7 +7,8 @@ It runs before routing for the paths in ``config["matcher"]``, in this order:
 3. CORS preflights (``OPTIONS``) under ``/api/`` get ``204`` and the CORS headers, before
    any authentication: browsers never send credentials with a preflight.
 4. ``/api/admin/*`` needs ``Authorization: Bearer <ADMIN_TOKEN>``: without it a ``401``
-   JSON answer, and the route never runs; with it the request goes on with ``x-user: admin``.
+   JSON answer, and the route never runs; with it the request goes on with ``x-user: admin``
+   (for logs and display: the admin routes check the token again and never trust it).
 5. Every other API request goes on, with ``Access-Control-Allow-Origin`` for allowed origins.
 
 ``/api/public/*`` routes answer CORS themselves with ``routekit.cors()``, so the middleware

@@ -13,12 +13,12 @@ escapes, last occurrence wins, ``"`` quoting), so both directions are our own co
 from __future__ import annotations
 
 import difflib
-import re
 import typing as t
 from datetime import date, datetime
 
 from werkzeug.http import http_date
 
+from .._syntax import COOKIE_DOMAIN, COOKIE_NAME, COOKIE_PATH, COOKIE_VALUE
 from .strings import JS_WHITESPACE, decode_uri_component, encode_uri_component
 
 __all__ = ["parse_cookie_header", "serialize_cookie"]
@@ -52,15 +52,6 @@ def parse_cookie_header(value: str) -> dict[str, str]:
             cookies[name] = raw
     return cookies
 
-
-# cookie 1.x validation: name = any VCHAR but ";" and "="; value = any VCHAR but ";".
-_NAME = re.compile(r"[\x21-\x3a\x3c\x3e-\x7e]+")
-_VALUE = re.compile(r"[\x21-\x3a\x3c-\x7e]*")
-_DOMAIN = re.compile(
-    r"[.]?[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:[.][a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*",
-    re.IGNORECASE,
-)
-_PATH = re.compile(r"[\x20-\x3a\x3d-\x7e]*")
 
 _PRIORITY = {"low": "Low", "medium": "Medium", "high": "High"}
 _SAME_SITE = {"strict": "Strict", "lax": "Lax", "none": "None"}
@@ -154,17 +145,20 @@ def serialize_cookie(name: str, value: str | None, **options: t.Any) -> str:
     encode = opts.get("encode") or encode_uri_component
     if not callable(encode):
         raise TypeError(f"option encode is invalid: {encode!r} (expected a function)")
-    if not isinstance(name, str) or not _NAME.fullmatch(name):
+    if not isinstance(name, str) or not COOKIE_NAME.match(name):
         raise TypeError(
             f"argument name is invalid: {name!r} (a cookie name is 1+ visible ASCII "
             "characters other than ';' and '=')"
         )
     raw = "" if value is None else value if isinstance(value, str) else str(value)
-    encoded = "" if value is None else encode(raw)
-    if not isinstance(encoded, str) or not _VALUE.fullmatch(encoded):
+    try:
+        encoded = "" if value is None else encode(raw)
+    except UnicodeError:  # a lone surrogate: encodeURIComponent throws "URI malformed"
+        encoded = None
+    if not isinstance(encoded, str) or not COOKIE_VALUE.match(encoded):
         raise TypeError(
             f"argument val is invalid: {raw!r} (after encoding it must be visible ASCII "
-            "characters other than ';')"
+            "characters other than ';'; text must be valid Unicode, without lone surrogates)"
         )
     parts = [f"{name}={encoded}"]
     max_age = opts.get("max_age")
@@ -172,12 +166,12 @@ def serialize_cookie(name: str, value: str | None, **options: t.Any) -> str:
         parts.append(f"Max-Age={_max_age(max_age)}")
     domain = opts.get("domain")
     if domain:
-        if not isinstance(domain, str) or not _DOMAIN.fullmatch(domain):
+        if not isinstance(domain, str) or not COOKIE_DOMAIN.match(domain):
             raise TypeError(f"option domain is invalid: {domain!r} (expected a host name)")
         parts.append(f"Domain={domain}")
     path = opts.get("path")
     if path:
-        if not isinstance(path, str) or not _PATH.fullmatch(path):
+        if not isinstance(path, str) or not COOKIE_PATH.match(path):
             raise TypeError(
                 f"option path is invalid: {path!r} (printable ASCII other than ';' expected)"
             )

@@ -22,7 +22,13 @@ import warnings
 from collections.abc import Mapping, Sequence
 
 from .._js.sizes import parse_size
-from ..config import DEFAULT_RESPONSE_LIMIT, DEFAULT_SIZE_LIMIT, AppRouteConfig, PagesConfig
+from ..config import (
+    DEFAULT_RESPONSE_LIMIT,
+    DEFAULT_SIZE_LIMIT,
+    AppRouteConfig,
+    PagesConfig,
+    SizeLimit,
+)
 from ..errors import ConfigError
 
 __all__ = [
@@ -38,7 +44,7 @@ __all__ = [
 PAGES_KEYS = ("api", "runtime", "maxDuration", "regions")
 #: Top-level ``config`` keys of an edge API route (``runtime: "edge"``): Next.js has no body
 #: parser or response helpers there, so ``api`` does not apply.
-EDGE_KEYS = ("runtime", "regions", "maxDuration", "unstable_allowDynamic")
+EDGE_KEYS = ("runtime", "regions", "maxDuration", "unstable_allowDynamic", "bodySizeLimit")
 #: Segment config exports of an app route (``app/**/route.py``).
 APP_EXPORTS = (
     "dynamic",
@@ -48,6 +54,8 @@ APP_EXPORTS = (
     "runtime",
     "preferredRegion",
     "maxDuration",
+    # routekit's own: the body limit of this route (Next.js route handlers have none).
+    "bodySizeLimit",
 )
 #: Keys Next.js accepts that routekit validates and then ignores: they are deployment hints
 #: (Vercel regions and timeouts, edge bundling) or only act on ``fetch()`` caching and
@@ -209,7 +217,10 @@ def parse_pages_config(config: object, relfile: str) -> PagesConfig:
         if key in found:
             _strings(found[key], where.child(key))
     if runtime == "edge":
-        return PagesConfig(runtime="edge")
+        limit = None
+        if "bodySizeLimit" in found:
+            limit = _body_size_limit(found["bodySizeLimit"], where.child("bodySizeLimit"))
+        return PagesConfig(runtime="edge", body_size_limit=limit)
     api = found.get("api", {})
     if not isinstance(api, Mapping):
         raise where.child("api").bad_value(
@@ -264,6 +275,17 @@ def _size_limit(value: object, where: _Where) -> tuple[int, str]:
     except ValueError:
         raise where.bad_value(value, "is not a valid size", _SIZE_FIX) from None
     return size, value if isinstance(value, str) else str(value)
+
+
+def _body_size_limit(value: object, where: _Where) -> SizeLimit:
+    """A route's ``bodySizeLimit`` / ``body_size_limit``: bytes as an int, or ``"10mb"``."""
+    if isinstance(value, bool) or not isinstance(value, (str, int)):
+        raise where.bad_value(value, "is not a size", _SIZE_FIX)
+    try:
+        size = parse_size(value)
+    except ValueError:
+        raise where.bad_value(value, "is not a valid size", _SIZE_FIX) from None
+    return SizeLimit(size, value if isinstance(value, str) else f"{value}b")
 
 
 def _response_limit(value: object, where: _Where) -> int | None:
@@ -364,10 +386,14 @@ def parse_app_config(namespace: Mapping[str, object], relfile: str) -> AppRouteC
     if "maxDuration" in found:
         _seconds(found["maxDuration"], at("maxDuration"))
     runtime = _runtime(found.get("runtime", "nodejs"), at("runtime"))
+    limit = None
+    if "bodySizeLimit" in found:
+        limit = _body_size_limit(found["bodySizeLimit"], at("bodySizeLimit"))
     return AppRouteConfig(
         dynamic=t.cast("t.Literal['auto', 'force-dynamic', 'force-static', 'error']", dynamic),
         revalidate=revalidate,
         runtime=runtime,
+        body_size_limit=limit,
     )
 
 

@@ -74,8 +74,12 @@ class EdgeRoute(_HandlerFile):
     kind: t.ClassVar[LoadedKind] = "edge"
 
     def run(self, exchange: Exchange, sink: Sink, params: Params) -> None:
-        """Answer *exchange* through *sink*; a handler's exception is an empty 500."""
-        run_edge_route(self.handler, exchange, sink, params)
+        """Answer *exchange* through *sink*; a handler's exception is an empty 500.
+
+        The body limit is the file's ``bodySizeLimit``, else the project's.
+        """
+        limit = self.config.body_size_limit or exchange.body_limit
+        run_edge_route(self.handler, exchange, sink, params, body_limit=limit)
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,7 +101,10 @@ class AppRoute:
 
     def run(self, exchange: Exchange, sink: Sink, params: Params) -> None:
         """Answer *exchange* through *sink*: 405/OPTIONS/HEAD as Next.js, errors an empty 500."""
-        run_app_route(self.methods, exchange, sink, params, name=self.route.relfile)
+        limit = self.config.body_size_limit or exchange.body_limit
+        run_app_route(
+            self.methods, exchange, sink, params, name=self.route.relfile, body_limit=limit
+        )
 
 
 #: What :meth:`~routekit.loader.Loader.load` returns.

@@ -16,10 +16,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from werkzeug.wsgi import LimitedStream
-
 from .._aio import call_maybe_async
 from .._js.status import reason_phrase
+from ..config import DEFAULT_BODY_LIMIT, SizeLimit
 from ..errors import InvalidRouteResponseError, MiddlewareRewriteError, ModuleDefinitionError
 from ..web.dispatch import send_web_response
 from ..web.request import request_from_raw
@@ -32,7 +31,6 @@ if t.TYPE_CHECKING:
     from .._wire import Exchange, RawRequest, Sink
 
 __all__ = [
-    "BODY_LIMIT",
     "Importer",
     "MiddlewareOutcome",
     "MiddlewareRunner",
@@ -40,9 +38,6 @@ __all__ = [
     "run_middleware_module",
     "strip_internal_headers",
 ]
-
-#: Next.js' ``middlewareClientMaxBodySize`` default: middleware sees at most 10 MB of body.
-BODY_LIMIT = 10 * 1024 * 1024
 
 # Headers only Next.js itself may set; a client sending them could skip middleware
 # (x-middleware-subrequest, CVE-2025-29927) or fake a rewrite. Every x-middleware-* goes.
@@ -105,33 +100,21 @@ def middleware_function(module: ModuleType, file: str = "middleware.py") -> t.Ca
 # --- the request body: readable by the middleware, then again by the route ---------------
 
 
-class _Tee(LimitedStream):
-    """The middleware's view of the body: werkzeug's LimitedStream capped at *limit* bytes,
-    remembering what it read so the route reads it again (:class:`_Replay`)."""
+class _Tee:
+    """The middleware's view of the body: every byte it reads is kept for the route.
 
-    def __init__(self, stream: t.Any, limit: int) -> None:
-        super().__init__(stream, limit, is_max=True)
+    The middleware reads through a :class:`~routekit._wire.BodyReader` with the body limit,
+    so at most the limit plus one byte is ever kept.
+    """
+
+    def __init__(self, stream: t.Any) -> None:
         self.stream = stream
         self.buffer = bytearray()
-        self.truncated = False
 
-    def readinto(self, b: bytearray) -> int | None:  # type: ignore[override] # as werkzeug's
-        count = super().readinto(b)
-        if count:
-            self.buffer += memoryview(b)[:count]
-        return count
-
-    def on_exhausted(self) -> None:
-        if not self.truncated:
-            # One byte more tells a body over the limit apart from one that fits; it
-            # belongs to the route, so it joins the replay buffer.
-            spill: bytes = self.stream.read(1)
-            self.truncated = bool(spill)
-            self.buffer += spill
-
-    def on_disconnect(self, error: Exception | None = None) -> None:
-        if error is not None:  # a transport error, as it is; an early end is the end
-            raise error
+    def read(self, size: int = -1) -> bytes:
+        data: bytes = self.stream.read(size)
+        self.buffer += data
+        return data
 
 
 class _Replay:
@@ -260,7 +243,7 @@ def run_middleware_module(
     *,
     file: str = "middleware.py",
     matcher: MiddlewareMatcher | None = None,
-    body_limit: int = BODY_LIMIT,
+    body_limit: SizeLimit = DEFAULT_BODY_LIMIT,
 ) -> MiddlewareOutcome:
     """Run the middleware *module* for *exchange* and apply what it returns.
 
@@ -270,6 +253,10 @@ def run_middleware_module(
 
     :param file: the module's file relative to the root, named in errors.
     :param matcher: the compiled matcher; default: from the module's ``config``.
+    :param body_limit: the most body bytes the middleware may read. Next.js hands middleware
+        the first 10 MB of a larger body; routekit refuses it instead (a middleware never
+        judges a cut body), so reading past it raises
+        :class:`~routekit.errors.BodyTooLargeError` (answered 413).
     :raises InvalidRouteResponseError: the middleware returned something other than a
         ``Response`` (Next.js: ``Expected an instance of Response to be returned``); the app
         answers 500. A ``TypeError`` too.
@@ -285,19 +272,13 @@ def run_middleware_module(
 
     tee: _Tee | None = None
     if raw.body is not None and raw.method.upper() not in ("GET", "HEAD"):
-        tee = _Tee(raw.body, body_limit)
+        tee = _Tee(raw.body)
         raw.body = tee
     try:
-        request = request_from_raw(raw)
+        request = request_from_raw(raw, body_limit=body_limit)
         result = call_maybe_async(func, request)
     finally:
         if tee is not None:
-            if tee.truncated:
-                exchange.notice(
-                    "middleware-body-limit",
-                    f"Request body exceeded {body_limit // (1024 * 1024)}MB for {raw.path}. "
-                    "Only the first part was available to middleware; the route gets it all.",
-                )
             raw.body = _Replay(bytes(tee.buffer), tee.stream)
 
     if result is None:
@@ -371,10 +352,14 @@ class MiddlewareRunner:
 
     :param loader: what imports the file once: the project's ``routekit.loader.Loader``.
     :param path: the middleware file.
+    :param body_limit: the most body bytes the middleware may read (``body_size_limit``).
     """
 
-    def __init__(self, loader: Importer, path: str | Path) -> None:
+    def __init__(
+        self, loader: Importer, path: str | Path, *, body_limit: SizeLimit = DEFAULT_BODY_LIMIT
+    ) -> None:
         self.loader = loader
+        self.body_limit = body_limit
         self.path = Path(path)
         self.file = self.path.name
         self._module: ModuleType | None = None
@@ -391,7 +376,9 @@ class MiddlewareRunner:
     def run(self, exchange: Exchange, sink: Sink) -> MiddlewareOutcome:
         """Run the middleware for *exchange*; see :func:`run_middleware_module`."""
         module, matcher = self._load()
-        return run_middleware_module(module, exchange, sink, file=self.file, matcher=matcher)
+        return run_middleware_module(
+            module, exchange, sink, file=self.file, matcher=matcher, body_limit=self.body_limit
+        )
 
     def __repr__(self) -> str:
         return f"<MiddlewareRunner {self.file}>"

@@ -9,10 +9,10 @@ store is our own (Node semantics differ).
 
 from __future__ import annotations
 
-import re
 import typing as t
 
 from .._js.jsonenc import format_number
+from .._syntax import BAD_HEADER_VALUE, TOKEN
 from ..errors import ResponseStateError
 
 __all__ = ["BAD_VALUE", "HeaderValue", "OutgoingHeaders"]
@@ -20,10 +20,8 @@ __all__ = ["BAD_VALUE", "HeaderValue", "OutgoingHeaders"]
 #: What ``set_header`` accepts: a value, or a list of values sent as repeated lines.
 HeaderValue = t.Union[str, int, float, t.Sequence[t.Union[str, int, float]]]  # noqa: UP007
 
-# Node's checkIsHttpToken and checkInvalidHeaderChar.
-_TOKEN = re.compile(r"[\^_`a-zA-Z\-0-9!#$%&'*+.|~]+\Z")
-#: A character Node refuses in a header value or a status message.
-BAD_VALUE = re.compile(r"[^\t\x20-\x7e\x80-\xff]")
+#: A character Node refuses in a header value or a status message (checkInvalidHeaderChar).
+BAD_VALUE = BAD_HEADER_VALUE
 
 
 class OutgoingHeaders:
@@ -114,7 +112,7 @@ class OutgoingHeaders:
 
 
 def _check_name(name: str) -> str:
-    if not isinstance(name, str) or not _TOKEN.match(name):
+    if not isinstance(name, str) or not TOKEN.match(name):
         raise ResponseStateError(
             f"Header name must be a valid HTTP token [{name!r}]: letters, digits and "
             "!#$%&'*+-.^_`|~ only"

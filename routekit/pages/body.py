@@ -10,7 +10,7 @@ does), then:
 
 Errors are Next.js' own: ``400 Invalid JSON``, ``413 Body exceeded <limit> limit``,
 ``400 Invalid body``. With ``bodyParser: false`` nothing is read and ``req.stream`` gives
-the raw bytes (:class:`~routekit._wire.BodyStream`).
+the raw bytes (:class:`~routekit._wire.BodyReader`).
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ import typing as t
 
 from .._js.query import parse_querystring
 from .._js.strings import JS_WHITESPACE
+from .._wire import BodyReader
 from ..errors import BodyConsumedError, RequestError
 
 if t.TYPE_CHECKING:
@@ -126,35 +127,17 @@ def read_limited(
     Reads stop at a declared *content_length*, and never ask for more than one byte past
     the limit, so an oversized upload is not buffered.
 
-    :raises RequestError: ``413 Body exceeded <limit_text> limit`` once more than *limit*
-        bytes arrive (or are declared); ``400 Invalid body`` when the stream fails.
+    :raises BodyTooLargeError: ``413 Body exceeded <limit_text> limit`` once more than *limit*
+        bytes arrive (or are declared; deliberately earlier than raw-body, which counts
+        received bytes: same answer).
+    :raises IncompleteBodyError: ``400 Invalid body`` when the stream fails or ends before
+        the declared length (raw-body's ``request size did not match content length``).
     """
-    if content_length is not None and content_length > limit:
-        # Deliberately earlier than raw-body (which counts received bytes): same answer.
-        raise _too_large(limit_text)
+    reader = BodyReader(stream, content_length, limit, limit_text)
     chunks: list[bytes] = []
-    received = 0
-    while True:
-        want = min(CHUNK_SIZE, limit + 1 - received)
-        if content_length is not None:
-            want = min(want, content_length - received)
-            if want <= 0:
-                break
-        try:
-            chunk = stream.read(want)
-        except Exception as exc:  # any transport failure is raw-body's "Invalid body"
-            raise RequestError(400, "Invalid body") from exc
-        if not chunk:
-            break
-        received += len(chunk)
-        if received > limit:
-            raise _too_large(limit_text)
+    while chunk := reader.read(CHUNK_SIZE):
         chunks.append(chunk)
     return b"".join(chunks)
-
-
-def _too_large(limit_text: str) -> RequestError:
-    return RequestError(413, f"Body exceeded {limit_text} limit")
 
 
 def _has_no_body(raw: RawRequest) -> bool:

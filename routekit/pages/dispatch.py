@@ -12,7 +12,7 @@ import typing as t
 
 from .._aio import call_maybe_async
 from .._wire import NOTICE_RETURNED_VALUE, NOTICE_UNENDED
-from ..errors import RequestError, ResponseObjectReturnedError, RoutekitError
+from ..errors import RequestBodyError, RequestError, ResponseObjectReturnedError, RoutekitError
 from .request import build_request
 from .response import ApiResponse
 
@@ -23,8 +23,18 @@ if t.TYPE_CHECKING:
 
 __all__ = ["Handler", "run_pages_route"]
 
-#: A ``pages/api`` handler: ``def handler(req, res)`` or ``async def handler(req, res)``.
-Handler = t.Callable[["ApiRequest", ApiResponse], object]
+
+class Handler(t.Protocol):
+    """A ``pages/api`` handler: ``def handler(req: ApiRequest, res: ApiResponse) -> None``,
+    or ``async def``. For annotating code that takes handlers (``HANDLERS: list[Handler]``).
+
+    It returns nothing: a handler that returns a value (``return res.end()``) gets Next.js'
+    "API handler should not return a value" notice, and a type checker flags it here.
+    """
+
+    def __call__(self, req: ApiRequest, res: ApiResponse, /) -> t.Awaitable[None] | None:
+        """Answer *req* by writing to *res*."""
+
 
 _RESPONSE_RETURNED = (
     "API route returned a Response object in the Node.js runtime, this is not supported. "
@@ -87,6 +97,9 @@ def run_pages_route(
     except RequestError as exc:
         res.status_code = exc.status
         res.status_message = exc.message
+        if isinstance(exc, RequestBodyError):
+            # The body was refused unread or cut short: the connection cannot carry more.
+            res.set_header("Connection", "close")
         res.end(exc.message)
         return res
     result = call_maybe_async(handler, req, res)

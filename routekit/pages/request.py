@@ -14,7 +14,7 @@ import typing as t
 from .._js.cookies import parse_cookie_header
 from .._js.headers import IncomingHeaders
 from .._js.query import QueryDict, parse_search_params
-from .._wire import BodyStream
+from .._wire import BodyReader
 from .body import ConsumedBodyStream, parse_body
 
 if t.TYPE_CHECKING:
@@ -82,7 +82,7 @@ class ApiRequest:
         self.url: str = raw.url
         self.body: t.Any = body
         self.stream: io.RawIOBase = (
-            stream if stream is not None else BodyStream(raw.body, raw.content_length)
+            stream if stream is not None else BodyReader(raw.body, raw.content_length)
         )
         self._params = params
         self._headers: IncomingHeaders | None = None
@@ -173,6 +173,6 @@ def build_request(
         stream = ConsumedBodyStream(match.route.relfile if match is not None else None)
         parsed = parse_body(raw, config) if body is _UNSET else body
     else:
-        stream = BodyStream(raw.body, raw.content_length)
+        stream = BodyReader(raw.body, raw.content_length)
         parsed = None if body is _UNSET else body
     return ApiRequest(raw, params, body=parsed, stream=stream)

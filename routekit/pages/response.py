@@ -25,6 +25,8 @@ from ._outheaders import BAD_VALUE, HeaderValue, OutgoingHeaders
 from .etag import EtagHasher, generate_etag, is_fresh
 
 if t.TYPE_CHECKING:
+    from typing_extensions import Self
+
     from .._wire import Exchange, Sink
 
 __all__ = ["ApiResponse", "HeaderValue"]
@@ -145,7 +147,7 @@ class ApiResponse:
 
     # -- status -------------------------------------------------------------------------------
 
-    def status(self, code: int) -> ApiResponse:
+    def status(self, code: int) -> Self:
         """Set the status code and return ``res``, so calls chain: ``res.status(404).json(...)``.
 
         Unlike Next.js, a bad code fails here, not later inside ``send``.
@@ -189,7 +191,7 @@ class ApiResponse:
 
     # -- headers ------------------------------------------------------------------------------
 
-    def set_header(self, name: str, value: HeaderValue) -> ApiResponse:
+    def set_header(self, name: str, value: HeaderValue) -> Self:
         """Set header *name* (replacing it); a list sends one line per value. Chainable.
 
         Numbers are stored as text (``5`` -> ``"5"``).
@@ -202,7 +204,7 @@ class ApiResponse:
         self._headers.set(name, value)
         return self
 
-    def append_header(self, name: str, value: HeaderValue) -> ApiResponse:
+    def append_header(self, name: str, value: HeaderValue) -> Self:
         """Add *value* to header *name*, keeping the values set before (Node's ``appendHeader``)."""
         if self._headers_sent:
             raise self._sent_error(f"res.append_header({name!r})")
@@ -256,7 +258,7 @@ class ApiResponse:
         """Whether nothing more can reach the client: ended, or the client went away."""
         return self._finished or self._sink.disconnected
 
-    def set_cookie(self, name: str, value: str, **options: t.Any) -> ApiResponse:
+    def set_cookie(self, name: str, value: str, **options: t.Any) -> Self:
         """Append a ``Set-Cookie`` line built as the npm ``cookie`` package's ``serialize``.
 
         Options: ``max_age``, ``expires``, ``path``, ``domain``, ``http_only``, ``secure``,
@@ -268,9 +270,7 @@ class ApiResponse:
 
     # -- body ---------------------------------------------------------------------------------
 
-    def write_head(
-        self, status: int, headers: t.Mapping[str, HeaderValue] | None = None
-    ) -> ApiResponse:
+    def write_head(self, status: int, headers: t.Mapping[str, HeaderValue] | None = None) -> Self:
         """Set the status and extra *headers*, and send the head now (Node's ``writeHead``).
 
         Without a ``Content-Length`` among the headers the body is then streamed (chunked).
@@ -298,7 +298,7 @@ class ApiResponse:
                 self.chunks.append(data)
             self._sink.write(data)
 
-    def end(self, chunk: str | bytes | bytearray | memoryview | None = None) -> ApiResponse:
+    def end(self, chunk: str | bytes | bytearray | memoryview | None = None) -> Self:
         """Send the last *chunk* (if any) and finish the response.
 
         A response whose head was not sent yet gets ``Content-Length`` (Node's rule).
@@ -394,7 +394,7 @@ class ApiResponse:
         self._headers.put("Content-Type", _JSON_TYPE)
         self.send(text)
 
-    def redirect(self, status_or_url: int | str, url: str | None = None) -> ApiResponse:
+    def redirect(self, status_or_url: int | str, url: str | None = None) -> Self:
         """Redirect: ``redirect(url)`` (307) or ``redirect(status, url)``.
 
         As in Next.js the body is the URL text, streamed (no ``Content-Length``), with no

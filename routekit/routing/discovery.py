@@ -4,7 +4,7 @@ Four readings, each with its own URL rules:
 
 * ``pages/api/**`` and ``pages/api.py``: Next.js' pages router (kind ``pages``);
 * a root ``api/`` folder beside ``pages/``: Blitz's layout, ``api/x.py`` is ``/api/x``;
-* with ``blitz_app_api``, Blitz's nested ``app/<feature>/api/**``: ``/api/**``;
+* with ``blitz_app_api``, Blitz's ``app/api/**`` and ``app/<feature>/api/**``: ``/api/**``;
 * ``app/**/route.py``: Next.js' app router (kind ``app``), where route groups ``(name)``
   and parallel slots ``@name`` leave the URL and ``_private`` folders are not routed.
 
@@ -63,7 +63,7 @@ class _Scan:
                 self._add("/api", entry.path, f"pages/{entry.name}", "pages")
         self._walk_pages(os.path.join(pages, "api"), "pages/api", "/api")
         self._walk_pages(os.path.join(base, "api"), "api", "/api")
-        self._walk_app(os.path.join(base, "app"), "app", "", None, 0)
+        self._walk_app(os.path.join(base, "app"), "app", "", None)
         return self.routes
 
     def _entries(self, path: str) -> list[os.DirEntry[str]]:
@@ -111,7 +111,7 @@ class _Scan:
                 pattern = url if stem == "index" else f"{url}/{stem}"
                 self._add(pattern, entry.path, f"{rel}/{name}", "pages")
 
-    def _walk_app(self, path: str, rel: str, url: str, blitz: str | None, depth: int) -> None:
+    def _walk_app(self, path: str, rel: str, url: str, blitz: str | None) -> None:
         """An ``app/`` folder; *blitz* is the ``/api/...`` URL when inside a Blitz api folder."""
         for entry in self._entries(path):
             name = entry.name
@@ -124,11 +124,12 @@ class _Scan:
                     sub_url = f"{url}/{name}"
                 if blitz is not None:
                     sub_blitz: str | None = f"{blitz}/{name}"
-                elif self.blitz_app_api and depth > 0 and name == "api":
+                elif self.blitz_app_api and name == "api":
+                    # Blitz: any api folder under app/, app/api itself too, is /api.
                     sub_blitz = "/api"
                 else:
                     sub_blitz = None
-                self._walk_app(entry.path, f"{rel}/{name}", sub_url, sub_blitz, depth + 1)
+                self._walk_app(entry.path, f"{rel}/{name}", sub_url, sub_blitz)
                 continue
             stem = self._stem(name)
             if stem is None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from ..errors import (
     BodyUsedError,
+    FetchError,
     FormDataError,
     InvalidHeaderError,
     InvalidJSONError,
@@ -34,6 +35,7 @@ from .context import (
 )
 from .cookies import RequestCookie, RequestCookies, ResponseCookie, ResponseCookies
 from .dispatch import RouteContext
+from .fetch import FetchResponse, fetch, fetch_sync
 from .headers import Headers
 from .request import NextRequest, Request
 from .response import NextResponse, Response
@@ -43,6 +45,8 @@ from .url import NextURL
 __all__ = [
     "BodyUsedError",
     "DraftMode",
+    "FetchError",
+    "FetchResponse",
     "FormDataError",
     "Headers",
     "InvalidHeaderError",
@@ -67,6 +71,8 @@ __all__ = [
     "WebAPIError",
     "cookies",
     "draft_mode",
+    "fetch",
+    "fetch_sync",
     "headers",
     "not_found",
     "permanent_redirect",

@@ -20,6 +20,7 @@ from datetime import datetime, timezone
 from werkzeug.http import http_date, parse_date
 
 from .._js.strings import decode_uri_component, encode_uri_component
+from .._syntax import COOKIE_DOMAIN, COOKIE_NAME, COOKIE_PATH
 
 if t.TYPE_CHECKING:
     from .headers import Headers
@@ -241,7 +242,7 @@ class RequestCookies(_CookieMap[str]):
             key, value = name.name, name.value
         else:
             key = name
-        self._parsed[key] = "" if value is None else str(value)
+        self._parsed[_check_name(key)] = _check_value("" if value is None else str(value))
         self._write()
         return self
 
@@ -298,9 +299,63 @@ def _normalise_options(options: Mapping[str, object]) -> dict[str, t.Any]:
     return out
 
 
+def _check_name(name: object) -> str:
+    if not isinstance(name, str) or not COOKIE_NAME.match(name):
+        raise TypeError(
+            f"argument name is invalid: {name!r} (a cookie name is 1+ visible ASCII "
+            "characters other than ';' and '=')"
+        )
+    return name
+
+
+def _check_value(value: str) -> str:
+    try:
+        encode_uri_component(value)
+    except UnicodeError:  # encodeURIComponent throws "URI malformed" on a lone surrogate
+        raise TypeError(
+            f"argument val is invalid: {value!r} (text must be valid Unicode, without lone "
+            "surrogates)"
+        ) from None
+    return value
+
+
+def _check_attributes(opts: dict[str, t.Any]) -> None:
+    """The checks ``res.set_cookie`` makes: nothing a value can turn into a new attribute.
+
+    Next.js' ``@edge-runtime/cookies`` writes these as given; routekit validates them as
+    the npm ``cookie`` package does for the pages router.
+    """
+    domain, path = opts.get("domain"), opts.get("path")
+    if domain and (not isinstance(domain, str) or not COOKIE_DOMAIN.match(domain)):
+        raise TypeError(f"option domain is invalid: {domain!r} (expected a host name)")
+    if path and (not isinstance(path, str) or not COOKIE_PATH.match(path)):
+        raise TypeError(
+            f"option path is invalid: {path!r} (printable ASCII other than ';' expected)"
+        )
+    max_age = opts.get("max_age")
+    if max_age is not None and (isinstance(max_age, bool) or not isinstance(max_age, (int, float))):
+        raise TypeError(f"option maxAge is invalid: {max_age!r} (expected a number of seconds)")
+    same_site = opts.get("same_site")
+    if not (same_site is None or isinstance(same_site, bool)) and (
+        not isinstance(same_site, str) or same_site.lower() not in _SAME_SITE
+    ):
+        raise TypeError(f"option sameSite is invalid: {same_site!r} (expected one of {_SAME_SITE})")
+    priority = opts.get("priority")
+    if priority is not None and (
+        not isinstance(priority, str) or priority.lower() not in _PRIORITY
+    ):
+        raise TypeError(f"option priority is invalid: {priority!r} (expected one of {_PRIORITY})")
+
+
 def _normalise(name: str, value: str, options: Mapping[str, object]) -> ResponseCookie:
-    """``normalizeCookie``: a truthy max-age also sets ``Expires``; ``Path`` defaults to ``/``."""
+    """``normalizeCookie``: a truthy max-age also sets ``Expires``; ``Path`` defaults to ``/``.
+
+    :raises TypeError: a name, value or attribute that ``res.set_cookie`` would refuse.
+    """
     opts = _normalise_options(options)
+    _check_name(name)
+    _check_value(value)
+    _check_attributes(opts)
     opts["expires"] = _expires_from(opts.get("expires"))
     if opts.get("max_age"):
         opts["expires"] = datetime.fromtimestamp(time.time() + opts["max_age"], tz=timezone.utc)
@@ -348,7 +403,12 @@ class ResponseCookies(_CookieMap[ResponseCookie]):
         /,
         **options: t.Any,
     ) -> ResponseCookies:
-        """Set a cookie: ``set("a", "1", http_only=True)`` or ``set({"name": ..., ...})``."""
+        """Set a cookie: ``set("a", "1", http_only=True)`` or ``set({"name": ..., ...})``.
+
+        :raises TypeError: a name, value, ``path``, ``domain``, ``max_age``, ``same_site`` or
+            ``priority`` that ``res.set_cookie`` would refuse (nothing a value holds can
+            become another attribute).
+        """
         if isinstance(name, ResponseCookie):
             fields_ = {f: getattr(name, f) for f in _OPTION_NAMES}
             base = {k: v for k, v in fields_.items() if v is not None}

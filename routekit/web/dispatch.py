@@ -15,7 +15,14 @@ from dataclasses import dataclass, field
 
 from .._aio import arity, call_maybe_async, run_coroutine
 from .._js.status import reason_phrase
-from ..errors import InvalidRouteResponseError, NotFoundSignal, RedirectSignal
+from ..config import DEFAULT_BODY_LIMIT, SizeLimit
+from ..errors import (
+    BodyTooLargeError,
+    InvalidRouteResponseError,
+    NotFoundSignal,
+    RedirectSignal,
+    RequestBodyError,
+)
 from .context import RequestScope, activate_scope, no_scope
 from .cookies import split_cookies_string
 from .response import Response, _chunk_bytes
@@ -110,6 +117,14 @@ def _check_app_response(result: object, where: str, method: str, url: str) -> Re
     return result
 
 
+def _refuse_declared_oversize(exchange: Exchange, body_limit: SizeLimit) -> None:
+    """413 from the declared length alone, before the handler runs or a byte is read."""
+    raw = exchange.raw
+    declared = raw.content_length
+    if declared is not None and declared > body_limit.size and raw.method not in ("GET", "HEAD"):
+        raise BodyTooLargeError(*body_limit)
+
+
 def run_app_route(
     methods: Mapping[str, Callable[..., t.Any]],
     exchange: Exchange,
@@ -117,6 +132,7 @@ def run_app_route(
     params: Mapping[str, str | list[str]],
     *,
     name: str = "app route",
+    body_limit: SizeLimit = DEFAULT_BODY_LIMIT,
 ) -> None:
     """Answer *exchange* with an app route's method functions (``{"GET": GET}``), per §2 of
     the spec: automatic ``HEAD`` and ``OPTIONS``, 405 for a missing method, 400 for one
@@ -126,6 +142,10 @@ def run_app_route(
     answered with an empty 500.
 
     :param name: the route, in messages when the exchange has no match (the route file).
+    :param body_limit: the most body bytes the request's readers accept.
+    :raises RequestBodyError: the body is over *body_limit* (from its declared length,
+        before the handler runs, or from a read), cut short or malformed; the pipeline
+        answers it (413 or 400).
     """
     from .request import request_from_raw
 
@@ -147,8 +167,9 @@ def run_app_route(
         return
 
     where = _where(exchange, name)
+    _refuse_declared_oversize(exchange, body_limit)
     try:
-        request = request_from_raw(exchange.raw)
+        request = request_from_raw(exchange.raw, body_limit=body_limit)
     except Exception as exc:
         send_web_response(_fail(exchange, exc, where), exchange, sink)
         return
@@ -163,6 +184,8 @@ def run_app_route(
         response = scope.apply_cookies(redirect)
     except NotFoundSignal:
         response = Response(None, 404)
+    except RequestBodyError:
+        raise  # the client's fault, not the handler's: answered by the pipeline
     except Exception as exc:
         response = _fail(exchange, exc, where)
     send_web_response(response, exchange, sink)
@@ -185,18 +208,26 @@ def run_edge_route(
     exchange: Exchange,
     sink: Sink,
     params: Mapping[str, str | list[str]],
+    *,
+    body_limit: SizeLimit = DEFAULT_BODY_LIMIT,
 ) -> None:
     """Answer *exchange* with an edge pages handler (``config = {"runtime": "edge"}``).
 
     One function for every method, no 405 and no automatic HEAD/OPTIONS; route params are
     read from ``request.next_url.search_params``. ``headers()``/``cookies()`` are unavailable.
+
+    :param body_limit: as for :func:`run_app_route`.
+    :raises RequestBodyError: as for :func:`run_app_route`.
     """
     from .request import request_from_raw
 
     where = _where(exchange, getattr(handler, "__module__", "edge handler"))
+    _refuse_declared_oversize(exchange, body_limit)
     try:
         request = request_from_raw(
-            exchange.raw, query_string=_edge_query(exchange.raw.query_string, params)
+            exchange.raw,
+            query_string=_edge_query(exchange.raw.query_string, params),
+            body_limit=body_limit,
         )
         with no_scope():
             result = call_maybe_async(handler, request)
@@ -206,6 +237,8 @@ def run_edge_route(
                 f"'{where}' returned {type(result).__name__})"
             )
         response = result
+    except RequestBodyError:
+        raise
     except Exception as exc:
         response = _fail(exchange, exc, where)
     send_web_response(response, exchange, sink)
@@ -253,7 +286,8 @@ def send_web_response(response: Response, exchange: Exchange, sink: Sink) -> Non
 
     Iterator bodies are written chunk by chunk as produced; HEAD gets no body. When the
     client goes away the iterator is closed, so an endless stream ends. An error raised by
-    the iterator mid-stream is logged and kept in ``exchange.exception``; the response ends.
+    the iterator mid-stream is logged and kept in ``exchange.exception``, and
+    ``exchange.aborted`` tells the door to cut the connection.
     """
     try:
         source = response._take_body()
@@ -294,6 +328,8 @@ def send_web_response(response: Response, exchange: Exchange, sink: Sink) -> Non
                 break
     except Exception as exc:
         _fail(exchange, exc, _where(exchange, exchange.raw.path))
+        # The head is out: ending the response normally would pass the cut for complete.
+        exchange.aborted = True
     finally:
         _close(source)
     with contextlib.suppress(OSError):

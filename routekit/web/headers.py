@@ -6,20 +6,16 @@ Not werkzeug's ``Headers``: Fetch lower-cases names, joins repeated values with 
 
 from __future__ import annotations
 
-import re
 import typing as t
 from collections.abc import Iterable, Iterator, Mapping
 
+from .._syntax import BAD_HEADER_VALUE, TOKEN
 from ..errors import InvalidHeaderError, ReadonlyHeadersError
 
 __all__ = ["Headers", "HeadersInit"]
 
 #: Anything ``Headers(...)`` accepts: another ``Headers``, a mapping or ``(name, value)`` pairs.
 HeadersInit = t.Union["Headers", Mapping[str, str], Iterable[tuple[str, str]]]
-
-_TOKEN = re.compile(r"^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$")
-# Fetch strips HTTP whitespace around values and rejects NUL, CR, LF and non-byte characters.
-_BAD_VALUE = re.compile(r"[\x00\r\n]|[^\x00-\xff]")
 
 
 def _normalise_value(value: str) -> str:
@@ -60,12 +56,12 @@ class Headers:
     def _check(self, op: str, name: str, value: str | None = None) -> tuple[str, str]:
         if self._readonly is not None:
             raise ReadonlyHeadersError(self._readonly)
-        if not isinstance(name, str) or not _TOKEN.match(name):
+        if not isinstance(name, str) or not TOKEN.match(name):
             raise InvalidHeaderError(f'Headers.{op}: "{name}" is an invalid header name.')
         if value is None:
             return name.lower(), ""
         norm = _normalise_value(value)
-        if _BAD_VALUE.search(norm):
+        if BAD_HEADER_VALUE.search(norm):
             raise InvalidHeaderError(f'Headers.{op}: "{value}" is an invalid header value.')
         return name.lower(), norm
 

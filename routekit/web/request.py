@@ -17,8 +17,9 @@ from werkzeug.formparser import FormDataParser
 from werkzeug.http import parse_options_header
 
 from .._js.headers import DISCARD_DUPLICATES
-from .._wire import BodyStream
-from ..errors import BodyUsedError, FormDataError, InvalidJSONError
+from .._syntax import parse_host
+from .._wire import BodyReader
+from ..errors import BodyUsedError, FormDataError, InvalidJSONError, RequestError
 from ._whatwg import validate_url
 from .cookies import RequestCookies
 from .headers import Headers, HeadersInit
@@ -27,6 +28,7 @@ from .url import NextURL
 
 if t.TYPE_CHECKING:
     from .._wire import RawRequest
+    from ..config import SizeLimit
 
 __all__ = [
     "NextRequest",
@@ -41,6 +43,8 @@ RequestBody = bytes | bytearray | str | URLSearchParams | t.BinaryIO | Iterable[
 _CHUNK = 64 * 1024
 # Fetch upper-cases only these methods; anything else (e.g. "patch") is kept as sent.
 _NORMALISED_METHODS = {"DELETE", "GET", "HEAD", "OPTIONS", "POST", "PUT"}
+# A raw path holding these would move its tail into the query or fragment when parsed again.
+_URL_SHIFTING = str.maketrans({"#": "%23", "?": "%3F", "\\": "%5C"})
 # Node keeps only the first value of these request headers (http.IncomingMessage).
 _SINGLE_HEADERS = DISCARD_DUPLICATES
 
@@ -259,6 +263,11 @@ def _parse_json(text: str) -> t.Any:
         return _json.loads(text, parse_constant=_reject_constant)
     except ValueError as exc:
         raise InvalidJSONError(f"Request body is not valid JSON: {exc}") from None
+    except RecursionError:
+        # JSON.parse has no depth limit; Python's parser has. Too deep is invalid, not a 500.
+        raise InvalidJSONError(
+            "Request body is not valid JSON: nested too deeply for the parser"
+        ) from None
 
 
 def _node_headers(lines: Iterable[tuple[str, str]]) -> Headers:
@@ -280,17 +289,38 @@ def _node_headers(lines: Iterable[tuple[str, str]]) -> Headers:
 
 
 def request_from_raw(
-    raw: RawRequest, *, query_string: str | None = None, cls: type[NextRequest] = NextRequest
+    raw: RawRequest,
+    *,
+    query_string: str | None = None,
+    cls: type[NextRequest] = NextRequest,
+    body_limit: SizeLimit | None = None,
 ) -> NextRequest:
     """Build the handler's request from the wire request (no body for GET and HEAD).
 
+    The URL is built from parts the pipeline validated -- the scheme, the ``Host`` (an RFC
+    3986 host) and the raw path -- so no header can move the path or the query.
+
     :param query_string: replaces ``raw.query_string`` (edge handlers get params merged in).
+    :param body_limit: the most body bytes the readers accept (413 past it).
+    :raises RequestError: ``400`` for a ``Host`` that is not a valid host (the pipeline
+        answers those before routing; this guards direct callers).
     """
-    host = raw.host or "localhost:3000"
+    parts = parse_host(raw.host or "localhost:3000")
+    if parts is None:
+        raise RequestError(400, "Bad Request")
+    host, port = parts
+    scheme = raw.scheme if raw.scheme in ("http", "https") else "http"
+    authority = f"{host}:{port}" if port else host
     query = raw.query_string if query_string is None else query_string
-    url = f"{raw.scheme or 'http'}://{host}{raw.path or '/'}" + (f"?{query}" if query else "")
+    path = (raw.path or "/").translate(_URL_SHIFTING)
+    if not path.startswith("/"):
+        path = "/" + path
+    url = f"{scheme}://{authority}{path}" + (f"?{query}" if query else "")
     request = cls(url, method=raw.method, headers=_node_headers(raw.headers))
     if request.method not in ("GET", "HEAD") and raw.body is not None:
-        # Never past the declared length, so a WSGI input never blocks after the body.
-        request._body = BodyStream(raw.body, raw.content_length)
+        # Never past the declared length (a WSGI input never blocks after the body) nor the limit.
+        if body_limit is None:
+            request._body = BodyReader(raw.body, raw.content_length)
+        else:
+            request._body = BodyReader(raw.body, raw.content_length, *body_limit)
     return request

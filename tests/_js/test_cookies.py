@@ -135,3 +135,9 @@ def test_serialize_cookie_unknown_option_suggests_the_near_miss() -> None:
 def test_serialize_cookie_refuses_both_spellings_of_one_option() -> None:
     with pytest.raises(TypeError, match=r"option 'max_age' twice"):
         serialize_cookie("foo", "bar", max_age=1, maxAge=2)
+
+
+@pytest.mark.parametrize("value", ["\ud800", "a\udfffb"])
+def test_serialize_cookie_lone_surrogate_is_the_documented_type_error(value: str) -> None:
+    with pytest.raises(TypeError, match=r"argument val is invalid: .*without lone surrogates"):
+        serialize_cookie("a", value)

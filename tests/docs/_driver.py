@@ -5,6 +5,9 @@ stdin, runs each page's blocks in order in its own temporary project *root*, and
 ``{page: [{"line": ..., "error": text or None}, ...]}`` as JSON. The process keeps the route
 modules and environment variables away from the test session; between pages, the modules
 imported from the previous project, its ``sys.path`` entry and the environment are reset.
+
+``pytest`` blocks are only written here: once a page's project is complete, the test module
+runs plain ``pytest`` in it, in a subprocess, as a reader would.
 """
 
 from __future__ import annotations
@@ -47,28 +50,6 @@ def _under(module: object, prefix: str) -> bool:
 def _run_python(code: str, root: Path, line: int) -> None:
     namespace: dict[str, t.Any] = {"__name__": "__main__"}
     exec(compile(code, f"<docs block at line {line}>", "exec"), namespace)
-
-
-def _run_pytest(path: Path, root: Path) -> str | None:
-    import pytest
-
-    out = io.StringIO()
-    args = [
-        str(path),
-        "-q",
-        "-p",
-        "no:cacheprovider",
-        "--import-mode=importlib",
-        "-W",
-        "error",
-        "--rootdir",
-        str(root),
-    ]
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(out):
-        code = pytest.main(args)
-    if code != pytest.ExitCode.OK:
-        return f"pytest exited with {code!r}:\n{out.getvalue()}"
-    return None
 
 
 def _run_console(code: str) -> str | None:
@@ -118,18 +99,15 @@ def _run_block(block: dict[str, t.Any], root: Path, repo: Path) -> str | None:
         else:
             shutil.copyfile(source, target)
         return None
-    if kind in ("file", "pytest"):
+    if kind in ("file", "pytest"):  # pytest blocks run later, in the finished project
         target = root / block["path"]
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(block["code"], encoding="utf-8")
-        if kind == "file":
-            return None
+        return None
     _forget_project_modules(root)
     if kind == "run":
         _run_python(block["code"], root, block["line"])
         return None
-    if kind == "pytest":
-        return _run_pytest(root / block["path"], root)
     if kind == "console":
         return _run_console(block["code"])
     raise ValueError(f"unknown block kind {kind!r}")

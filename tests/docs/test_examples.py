@@ -8,8 +8,10 @@ comment right before a fenced block says what to do with it:
 ``<!-- test: run -->``
     execute the Python block with the project as the current folder and on ``sys.path``.
 ``<!-- test: pytest [PATH] -->``
-    write the block to ``PATH`` (default ``test_docs_L<line>.py``) and run pytest on it;
-    every test must pass.
+    write the block to ``PATH`` (default ``test_docs_L<line>.py``); once the page's project
+    is complete, plain ``pytest`` runs in it, in a subprocess, exactly as a reader types it
+    (no ``PYTHONPATH``, no ``python -m``): every test of every such block must pass, with no
+    warning.
 ``<!-- test: console -->``
     run each ``$ routekit ...`` line of the block and compare its output with the lines
     that follow it.
@@ -23,11 +25,15 @@ earlier ones wrote. Every ``python`` block must carry one of the markers.
 
 from __future__ import annotations
 
+import ast
 import json
+import os
 import re
 import subprocess
 import sys
+import sysconfig
 import typing as t
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -41,7 +47,10 @@ _FENCE = re.compile(r"^(?P<indent>\s*)(?P<fence>```+|~~~+)\s*(?P<lang>[\w+-]*)")
 _KINDS = ("file", "run", "pytest", "console", "skip", "copy")
 #: Pages maintained outside the docs set, whose unmarked Python blocks are not (yet) required
 #: to run; their marked blocks still do.
-_UNMARKED_ALLOWED = frozenset({"testing.md", "benchmarks.md"})
+_UNMARKED_ALLOWED = frozenset({"benchmarks.md"})
+#: pytest's progress lines: ``tests/test_hello.py ..  [ 50%]``.
+_PROGRESS = re.compile(r"^(?P<path>\S+\.py) [.sFEx]+")
+_SUMMARY = re.compile(r"^=+ (?P<text>.*\b(passed|failed|error|no tests ran)\b.*) =+$")
 
 
 class Block(t.NamedTuple):
@@ -192,7 +201,65 @@ def docs_results(
     if proc.returncode != 0 or not proc.stdout.strip():
         pytest.fail(f"the docs driver crashed:\n{proc.stderr}", pytrace=False)
     results.update(json.loads(proc.stdout.strip().splitlines()[-1]))
+    # A page whose other blocks failed has failed already: its tests are not run.
+    runs = [
+        page
+        for page in pages
+        if any(b["kind"] == "pytest" for b in page["blocks"])
+        and not any(r["error"] for r in results[page["page"]])
+    ]
+    with ThreadPoolExecutor(max_workers=2) as pool:  # the CI machine has 2 cores
+        for page, outcome in zip(runs, pool.map(_plain_pytest, runs), strict=True):
+            _record_pytest(page, outcome, t.cast("list[dict[str, t.Any]]", results[page["page"]]))
     return results
+
+
+def _plain_pytest(page: dict[str, t.Any]) -> tuple[int, str]:
+    """``pytest`` in the page's finished project, as a reader runs it: the console script,
+    no ``PYTHONPATH`` help, no ``python -m`` (which would put the folder on ``sys.path``)."""
+    script = Path(sysconfig.get_path("scripts")) / "pytest"
+    if not script.exists():  # pragma: no cover - a venv always has its console script
+        script = Path(sys.executable).with_name("pytest")
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH" and not k.startswith("PYTEST_")}
+    proc = subprocess.run(
+        [str(script)],
+        cwd=page["root"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    return proc.returncode, proc.stdout + proc.stderr
+
+
+def _record_pytest(
+    page: dict[str, t.Any], outcome: tuple[int, str], results: list[dict[str, t.Any]]
+) -> None:
+    """Put the pytest run's verdict on the page's pytest blocks."""
+    blocks = [(b, r) for b, r in zip(page["blocks"], results, strict=True) if b["kind"] == "pytest"]
+    code, output = outcome
+    lines = output.splitlines()
+    ran = {m["path"] for m in map(_PROGRESS.match, lines) if m}
+    summary = next((m["text"] for m in map(_SUMMARY.match, reversed(lines)) if m), "")
+    problem = None
+    if code != 0:
+        problem = f"`pytest` exited with {code}"
+    elif "warning" in summary:
+        problem = f"`pytest` passed with warnings ({summary})"
+    failed = [
+        (block, result)
+        for block, result in blocks
+        if any(f"{word} {block['path']}" in output for word in ("FAILED", "ERROR"))
+    ]
+    for block, result in failed or blocks[:1] if problem else []:
+        result["error"] = f"{problem} ({block['path']}):\n{output}"
+    for block, result in blocks:
+        if block["path"] not in ran and not result["error"]:
+            result["error"] = (
+                "not run: `pytest` failed before it (see above)"
+                if problem
+                else f"`pytest` ran no test from {block['path']}:\n{output}"
+            )
 
 
 @pytest.mark.parametrize("path", _RUNNABLE)
@@ -240,3 +307,38 @@ def test_parse_page_copy_marker_stands_alone() -> None:
         ("copy", ["examples/blog/lib", "lib"]),
         ("missing", []),
     ]
+
+
+_HANDLER_NAMES = frozenset(
+    {"handler", "middleware", "GET", "HEAD", "OPTIONS", "POST", "PUT", "DELETE", "PATCH"}
+)
+
+
+def _unannotated_handlers(code: str) -> list[str]:
+    """The top-level handlers of *code* missing a parameter or return annotation."""
+    try:
+        tree = ast.parse(code)
+    except SyntaxError:  # a sketch with `...` elisions: nothing to check
+        return []
+    found = []
+    for node in tree.body:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name in (
+            _HANDLER_NAMES
+        ):
+            args = [*node.args.posonlyargs, *node.args.args, *node.args.kwonlyargs]
+            if node.returns is None or any(arg.annotation is None for arg in args):
+                found.append(f"{node.name}() at line {node.lineno} of the block")
+    return found
+
+
+def test_docs_handlers_are_annotated() -> None:
+    # Annotated handlers let mypy catch res.stauts(200) and a handler reading res.headers.
+    problems = []
+    for path in _pages():
+        for block in parse_page(path.read_text(encoding="utf-8")):
+            if block.lang in ("python", "py") and block.kind != "pytest":
+                problems += [
+                    f"docs/{_page_id(path)}:{block.line}: {name}"
+                    for name in _unannotated_handlers(block.code)
+                ]
+    assert not problems, "unannotated handlers:\n" + "\n".join(problems)

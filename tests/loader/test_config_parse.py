@@ -5,7 +5,7 @@ import typing as t
 
 import pytest
 
-from routekit.config import AppRouteConfig, PagesConfig
+from routekit.config import AppRouteConfig, PagesConfig, SizeLimit
 from routekit.errors import ConfigError
 from routekit.loader._config_parse import IGNORED_KEYS, parse_app_config, parse_pages_config
 
@@ -259,3 +259,36 @@ def test_parse_app_config_keeps_unrelated_config_dict() -> None:
 def test_parse_app_config_experimental_edge_warns() -> None:
     with pytest.warns(FutureWarning, match="experimental-edge"):
         assert parse_app_config({"runtime": "experimental-edge"}, APP_FILE).runtime == "edge"
+
+
+# -- body_size_limit (issue 9) ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("namespace", "limit"),
+    [
+        ({"bodySizeLimit": "50mb"}, SizeLimit(50 * 1024 * 1024, "50mb")),
+        ({"body_size_limit": 1000}, SizeLimit(1000, "1000b")),
+        ({"body_size_limit": 0}, SizeLimit(0, "0b")),
+        ({}, None),
+    ],
+)
+def test_app_route_body_size_limit(namespace: dict[str, object], limit: SizeLimit | None) -> None:
+    assert parse_app_config(namespace, "app/x/route.py").body_size_limit == limit
+
+
+@pytest.mark.parametrize("value", ["lots", True, -1, 1.5, None])
+def test_app_route_bad_body_size_limit(value: object) -> None:
+    with pytest.raises(ConfigError, match=r"body_size_limit = .* is not a (valid )?size"):
+        parse_app_config({"body_size_limit": value}, "app/x/route.py")
+
+
+def test_edge_route_body_size_limit() -> None:
+    config = parse_pages_config({"runtime": "edge", "bodySizeLimit": "1kb"}, "pages/api/e.py")
+    assert config.body_size_limit == SizeLimit(1024, "1kb")
+    assert parse_pages_config({"runtime": "edge"}, "pages/api/e.py").body_size_limit is None
+
+
+def test_pages_route_body_size_limit_is_unknown_there() -> None:
+    with pytest.raises(ConfigError, match=r'unknown key config\["bodySizeLimit"\]'):
+        parse_pages_config({"bodySizeLimit": "1kb"}, "pages/api/p.py")

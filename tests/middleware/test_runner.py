@@ -8,7 +8,14 @@ from pathlib import Path
 import pytest
 
 from routekit._wire import BufferSink, Exchange, RawRequest
-from routekit.errors import ConfigError, MiddlewareRewriteError, ModuleDefinitionError
+from routekit.config import SizeLimit
+from routekit.errors import (
+    BodyTooLargeError,
+    ConfigError,
+    IncompleteBodyError,
+    MiddlewareRewriteError,
+    ModuleDefinitionError,
+)
 from routekit.middleware.runner import (
     MiddlewareRunner,
     run_middleware_module,
@@ -291,16 +298,34 @@ def test_run_body_unread_by_middleware_is_untouched() -> None:
     assert exchange.raw.body.read() == b"cdef"
 
 
-def test_run_body_over_the_limit_is_truncated_for_middleware_only() -> None:
+def test_run_body_over_the_limit_is_413_for_middleware_not_a_cut_body() -> None:
     exchange = _exchange(method="POST", body=b"0123456789")
+    exchange.raw.content_length = None  # chunked: refused once the fifth byte arrives
     seen: list[bytes] = []
-    sink = BufferSink()
     module = _module(lambda request: seen.append(request.body_sync()))
-    run_middleware_module(module, exchange, sink, body_limit=4)
-    assert seen == [b"0123"]
-    assert exchange.raw.body is not None
+    with pytest.raises(BodyTooLargeError, match="413 Body exceeded 4b limit"):
+        run_middleware_module(module, exchange, BufferSink(), body_limit=SizeLimit(4, "4b"))
+    assert seen == []
+    assert exchange.raw.body is not None  # what was read is replayed, nothing is lost
     assert exchange.raw.body.read() == b"0123456789"
-    assert [n.code for n in exchange.notices] == ["middleware-body-limit"]
+
+
+def test_run_body_over_a_declared_limit_is_413_without_reading() -> None:
+    exchange = _exchange(method="POST", body=b"0123456789")
+    exchange.raw.content_length = 10
+    module = _module(lambda request: request.body_sync())
+    with pytest.raises(BodyTooLargeError):
+        run_middleware_module(module, exchange, BufferSink(), body_limit=SizeLimit(4, "4b"))
+    assert exchange.raw.body is not None
+    assert exchange.raw.body.read() == b"0123456789"  # nothing was consumed
+
+
+def test_run_body_cut_short_is_400_for_middleware() -> None:
+    exchange = _exchange(method="POST", body=b"0123")
+    exchange.raw.content_length = 10
+    module = _module(lambda request: request.body_sync())
+    with pytest.raises(IncompleteBodyError, match="declared Content-Length: 10 but the body"):
+        run_middleware_module(module, exchange, BufferSink())
 
 
 def _matched(exchange: Exchange, kind: t.Literal["pages", "app"]) -> None:
@@ -377,16 +402,15 @@ def test_run_body_read_by_middleware_replays_in_chunks_for_the_route() -> None:
     exchange = _exchange(method="POST", body=b"0123456789")
     seen: list[bytes] = []
     module = _module(lambda request: seen.append(request.body_sync()))
-    run_middleware_module(module, exchange, BufferSink(), body_limit=4)
-    assert seen == [b"0123"]
+    run_middleware_module(module, exchange, BufferSink(), body_limit=SizeLimit(20, "20b"))
+    assert seen == [b"0123456789"]
     body = exchange.raw.body
     assert body is not None
-    # The middleware saw 4 bytes plus the one that proved the body longer: 5 are replayed.
     assert [body.read(3), body.read(3), body.read(3), body.read(3), body.read(3)] == [
         b"012",
-        b"34",
-        b"567",
-        b"89",
+        b"345",
+        b"678",
+        b"9",
         b"",
     ]
 
@@ -440,25 +464,10 @@ def test_middleware_runner_repr_names_the_file() -> None:
     assert runner.file == "proxy.py"
 
 
-def test_tee_keeps_what_it_read_and_tells_an_over_limit_body() -> None:
+def test_tee_keeps_every_byte_it_read_for_the_route() -> None:
     from routekit.middleware.runner import _Tee
 
-    tee = _Tee(io.BytesIO(b"x" * 20), 10)
-    assert tee.read() == b"x" * 10
-    assert (tee.read(5), tee.truncated) == (b"", True)
-    assert tee.read(5) == b""  # the spilled byte is taken once
-    assert bytes(tee.buffer) == b"x" * 11
-
-
-def test_tee_a_transport_error_propagates_as_it_is() -> None:
-    from routekit.middleware.runner import _Tee
-
-    class Broken(io.RawIOBase):
-        def readable(self) -> bool:
-            return True
-
-        def readinto(self, buffer: t.Any) -> int:
-            raise ConnectionResetError("peer reset")
-
-    with pytest.raises(ConnectionResetError, match="peer reset"):
-        _Tee(Broken(), 10).read(4)
+    tee = _Tee(io.BytesIO(b"abcdefgh"))
+    assert (tee.read(3), tee.read()) == (b"abc", b"defgh")
+    assert tee.read(5) == b""
+    assert bytes(tee.buffer) == b"abcdefgh"

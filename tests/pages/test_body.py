@@ -1,10 +1,11 @@
 from __future__ import annotations
 
 import io
+import typing as t
 
 import pytest
 
-from routekit._wire import BodyStream, RawRequest
+from routekit._wire import BodyReader, RawRequest
 from routekit.config import PagesConfig
 from routekit.errors import BodyConsumedError, RequestError, RoutekitError
 from routekit.pages.body import (
@@ -158,6 +159,10 @@ class _CountingStream(io.BytesIO):
         self.requested.append(-1 if size is None else size)
         return super().read(size)
 
+    def readinto(self, buffer: t.Any, /) -> int:  # werkzeug's LimitedStream reads this way
+        self.requested.append(len(buffer))
+        return super().readinto(buffer)
+
 
 def test_read_limited_reads_bounded_chunks_and_stops_past_the_limit() -> None:
     stream = _CountingStream(b"x" * (10 * CHUNK_SIZE))
@@ -193,14 +198,14 @@ def test_read_limited_stream_error_is_400_invalid_body() -> None:
 
 
 def test_body_stream_reads_raw_bytes_up_to_content_length() -> None:
-    stream = BodyStream(io.BytesIO(b"hello world"), 5)
+    stream = BodyReader(io.BytesIO(b"hello world"), 5)
     assert stream.read(3) == b"hel"
     assert stream.read() == b"lo"
     assert stream.read() == b""
 
 
 def test_body_stream_without_source_is_empty() -> None:
-    assert BodyStream(None).read() == b""
+    assert BodyReader(None).read() == b""
 
 
 def test_consumed_body_stream_says_how_to_get_the_raw_body() -> None:

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+import sysconfig
 import textwrap
-from typing import TYPE_CHECKING
+import time
+from pathlib import Path
 
 import pytest
 
 from routekit.app import App
 from routekit_pytest import Client
-
-if TYPE_CHECKING:
-    from pathlib import Path
 
 #: relative path -> source; every test site has these routes.
 SITE: dict[str, str] = {
@@ -187,3 +189,25 @@ def web_client(app: App) -> Client:
 def site_files() -> dict[str, str]:
     """The sources of :data:`SITE`, for trees written with ``pytester``."""
     return {rel: textwrap.dedent(source).lstrip() for rel, source in SITE.items()}
+
+
+def plain_pytest(cwd: Path, *args: str) -> pytest.RunResult:
+    """``pytest`` run in *cwd* as a user types it: the console script in a subprocess, with no
+    ``PYTHONPATH`` help (``pytester.run`` adds the current folder to it, ``python -m pytest``
+    puts it on ``sys.path``), so an import that only works that way fails here."""
+    script = Path(sysconfig.get_path("scripts")) / "pytest"
+    if not script.exists():  # pragma: no cover - a venv always has its console script
+        script = Path(sys.executable).with_name("pytest")
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH" and not k.startswith("PYTEST_")}
+    start = time.time()
+    proc = subprocess.run(
+        [str(script), "-p", "no:cacheprovider", *args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    return pytest.RunResult(
+        proc.returncode, proc.stdout.splitlines(), proc.stderr.splitlines(), time.time() - start
+    )

@@ -165,13 +165,15 @@ def test_mock_response_accessors_after_json() -> None:
     assert res.chunks == [b'{"created":1}']
 
 
-def test_mock_response_headers_before_end_are_the_pending_ones() -> None:
+def test_mock_response_headers_are_the_ones_sent() -> None:
     _, res = create_mocks()
     res.set_header("X-A", ["1", "2"])
     res.set_header("X-Count", 5)
+    assert not res.is_ended()
+    res.end()
     assert res.headers.getlist("x-a") == ["1", "2"]
     assert res.headers["x-count"] == "5"
-    assert not res.is_ended()
+    assert res.headers["content-length"] == "0"
 
 
 def test_mock_response_chunks_keep_each_write() -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import inspect
 import io
+import re
 import typing as t
 
 import pytest
@@ -212,3 +213,48 @@ def test_request_spec_redirected_as_browsers_follow(
     assert (nxt.body == first.body, nxt.content_type == "text/plain") == (keeps_body, keeps_body)
     names = [name for name, _ in nxt.headers]
     assert names == (["Content-Language", "X-Keep"] if keeps_body else ["X-Keep"])
+
+
+# -- what a test sends is what a server would read (issue 9) ----------------------------------
+
+
+def test_build_raw_honours_a_host_header() -> None:
+    raw = build_raw("GET", "/api/x", headers={"Host": "evil.com/a"})
+    assert raw.host == "evil.com/a"
+    assert raw.headers == [("Host", "evil.com/a")]
+
+
+def test_build_raw_honours_a_declared_content_length() -> None:
+    body = encode_body(data=b"abc")
+    raw = build_raw("POST", "/api/x", body=body, headers={"Content-Length": "9"})
+    assert raw.content_length == 9
+    assert raw.headers == [("host", "localhost:3000"), ("Content-Length", "9")]
+    bad = build_raw("POST", "/", body=encode_body(data=b"abc"), headers={"Content-Length": "x"})
+    assert bad.content_length is None
+
+
+def test_build_raw_chunked_body_has_no_content_length() -> None:
+    raw = build_raw(
+        "POST", "/api/x", body=encode_body(data=b"abc"), headers={"Transfer-Encoding": "chunked"}
+    )
+    assert raw.content_length is None
+    assert raw.headers == [("host", "localhost:3000"), ("Transfer-Encoding", "chunked")]
+
+
+@pytest.mark.parametrize(
+    ("url", "path", "query"),
+    [
+        ("//[id]", "//%5Bid%5D", ""),
+        ("//api//x?a=1#frag", "//api//x", "a=1"),
+        ("api/x", "api/x", ""),
+    ],
+)
+def test_build_raw_a_path_is_always_a_path(url: str, path: str, query: str) -> None:
+    raw = build_raw("GET", url)
+    assert (raw.host, raw.path, raw.query_string) == ("localhost:3000", path, query)
+
+
+@pytest.mark.parametrize("url", ["http://[bad/x", "http://h:abc/", "https://[::1/"])
+def test_build_raw_bad_absolute_url_is_a_clear_value_error(url: str) -> None:
+    with pytest.raises(ValueError, match=f"{re.escape(repr(url))} is not a path or an absolute"):
+        build_raw("GET", url)

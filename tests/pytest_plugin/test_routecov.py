@@ -133,3 +133,72 @@ def test_routecov_controller_merges_worker_output(pytester: pytest.Pytester) -> 
     plugin.pytest_testnodedown(SimpleNamespace(workeroutput={"routekit_routecov": wire}), None)
     assert (plugin.data.roots, plugin.data.hits) == ({"/r"}, {("/r", "pages/api/a.py", "GET")})
     assert plugin.data.to_wire() == wire
+    # Unit tests' hits travel as the real paths of the route files.
+    wire = {"roots": ["/r"], "hits": [], "mock_files": ["/r/pages/api/b.py"]}
+    plugin.pytest_testnodedown(SimpleNamespace(workeroutput={"routekit_routecov": wire}), None)
+    assert plugin.data.mock_files == {"/r/pages/api/b.py"}
+    assert plugin.data.to_wire()["mock_files"] == ["/r/pages/api/b.py"]
+
+
+_UNIT_TEST = """
+from routekit import load_handler
+
+users = load_handler("site/pages/api/users/[id].py")
+
+def test_user_unit(create_mocks):
+    req, res = create_mocks(params={"id": "1"})
+    users.handler(req, res)
+    assert res.json_data() == {}
+"""
+
+
+def test_routecov_counts_create_mocks_unit_tests(project: pytest.Pytester) -> None:
+    project.makepyfile(test_unit=_UNIT_TEST)
+    result = project.runpytest("--routekit-cov")
+    result.assert_outcomes(passed=3)
+    result.stdout.fnmatch_lines(
+        [
+            "  pages/api/hello.py       [*]        hit",
+            "  pages/api/users/[[]id].py  [*]        hit",
+            "routekit route coverage: 3/4 route handlers dispatched (75.00%)",
+        ]
+    )
+
+
+def test_routecov_json_report(project: pytest.Pytester) -> None:
+    import json
+
+    project.makepyfile(test_unit=_UNIT_TEST)
+    result = project.runpytest("--routekit-cov-report=json:out/routes.json")
+    result.assert_outcomes(passed=3)
+    result.stdout.fnmatch_lines(
+        [
+            "routekit route coverage: 3/4 route handlers dispatched (75.00%)",
+            "routekit route coverage JSON written to out/routes.json",
+        ]
+    )
+    report = json.loads((project.path / "out" / "routes.json").read_text(encoding="utf-8"))
+    root = str(project.path / "site")
+    assert report == {
+        "covered": 3,
+        "total": 4,
+        "percent": 75.0,
+        "units": [
+            {"root": root, "file": "pages/api/hello.py", "method": "*", "hit": True,
+             "via": ["client"]},
+            {"root": root, "file": "pages/api/users/[id].py", "method": "*", "hit": True,
+             "via": ["mocks"]},
+            {"root": root, "file": "app/items/route.py", "method": "GET", "hit": True,
+             "via": ["client"]},
+            {"root": root, "file": "app/items/route.py", "method": "POST", "hit": False,
+             "via": []},
+        ],
+    }
+
+
+def test_routecov_report_option_is_validated(project: pytest.Pytester) -> None:
+    result = project.runpytest("--routekit-cov-report=xml")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(
+        ["*--routekit-cov-report: 'xml' is not a report type; use term or json[[]:PATH]*"]
+    )

@@ -81,6 +81,7 @@ def test_discover_filename_to_pattern(
         "app/_private/x/route.py",
         "app/api.py",
         "app/x/api/list.py",  # a Blitz api folder is only read with blitz_app_api
+        "app/api/hello.py",
         "lib/route.py",
     ],
 )
@@ -140,18 +141,49 @@ def test_discover_page_extensions_longest_first(make_tree: TreeBuilder) -> None:
         ("app/admin/products/api/x/y.py", "/api/x/y"),
         ("app/(shop)/api/cart.py", "/api/cart"),
         ("app/a/api/b/api/c.py", "/api/b/api/c"),  # the outermost api folder counts
+        # Blitz's docs put the first API route at app/api/hello.js -> /api/hello.
+        ("app/api/hello.py", "/api/hello"),
+        ("app/api/index.py", "/api"),
+        ("app/api/users/[id].py", "/api/users/[id]"),
+        ("app/api/api/x.py", "/api/api/x"),
     ],
 )
 def test_discover_blitz_app_api(make_tree: TreeBuilder, file: str, pattern: str) -> None:
     assert _found(make_tree, file, blitz_app_api=True) == {file: (pattern, "pages")}
 
 
-def test_discover_blitz_app_api_leaves_app_api_to_the_app_router(make_tree: TreeBuilder) -> None:
-    found = _found(make_tree, "app/api/x.py", "app/api/y/route.py", blitz_app_api=True)
+def test_discover_blitz_app_api_reads_app_api_beside_feature_folders(
+    make_tree: TreeBuilder,
+) -> None:
+    found = _found(
+        make_tree,
+        "app/api/hello.py",
+        "app/projects/api/webhook.py",
+        "app/projects/x/route.py",
+        blitz_app_api=True,
+    )
+    assert found == {
+        "app/api/hello.py": ("/api/hello", "pages"),
+        "app/projects/api/webhook.py": ("/api/webhook", "pages"),
+        "app/projects/x/route.py": ("/projects/x", "app"),
+    }
+
+
+def test_discover_without_blitz_app_api_app_api_is_the_app_router(make_tree: TreeBuilder) -> None:
+    found = _found(make_tree, "app/api/x.py", "app/api/y/route.py")
     assert found == {"app/api/y/route.py": ("/api/y", "app")}
 
 
-@pytest.mark.parametrize("file", ["app/x/api/route.py", "app/x/api/deep/route.py"])
+@pytest.mark.parametrize(
+    "file",
+    [
+        "app/x/api/route.py",
+        "app/x/api/deep/route.py",
+        "app/api/route.py",
+        "app/api/y/route.py",
+        "app/(g)/api/y/route.py",
+    ],
+)
 def test_discover_file_claimed_by_two_readings(make_tree: TreeBuilder, file: str) -> None:
     root = make_tree(file)
     with pytest.raises(RouteDefinitionError, match=f"^{re.escape(file)} is claimed twice") as info:
@@ -202,11 +234,25 @@ def test_discover_rejects_two_files_for_one_url(
     assert len(info.value.files) == 2
 
 
-def test_discover_rejects_duplicate_blitz_route(make_tree: TreeBuilder) -> None:
-    root = make_tree("app/a/api/x.py", "app/b/api/x.py")
-    with pytest.raises(RouteDefinitionError, match="both resolve to /api/x") as info:
+@pytest.mark.parametrize(
+    ("files", "url"),
+    [
+        (("app/a/api/x.py", "app/b/api/x.py"), "/api/x"),
+        (("app/api/hello.py", "app/projects/api/hello.py"), "/api/hello"),
+        (("app/api/hello.py", "pages/api/hello.py"), "/api/hello"),
+        (("api/hello.py", "app/api/hello.py"), "/api/hello"),
+        (("app/api/index.py", "app/x/api/index.py"), "/api"),
+        (("app/api/x/index.py", "app/y/api/x.py"), "/api/x"),
+    ],
+)
+def test_discover_rejects_duplicate_blitz_route(
+    make_tree: TreeBuilder, files: tuple[str, str], url: str
+) -> None:
+    root = make_tree(*files)
+    message = f"Duplicate page detected. {files[0]} and {files[1]} both resolve to {url}."
+    with pytest.raises(RouteDefinitionError, match=f"^{re.escape(message)}\n") as info:
         discover(root, Settings(blitz_app_api=True))
-    assert info.value.files == ("app/a/api/x.py", "app/b/api/x.py")
+    assert info.value.files == files
 
 
 @pytest.mark.parametrize(

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import typing as t
 from datetime import datetime, timezone
 
 import pytest
@@ -242,3 +243,49 @@ def test_response_cookies_python_protocols():
         "expires=None, max_age=None, domain=None, secure=None, http_only=None, "
         "same_site=None, partitioned=None, priority=None)])"
     )
+
+
+# -- validation, as res.set_cookie does it (issue 9) -----------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "options", "message"),
+    [
+        ("a;b", "1", {}, "argument name is invalid: 'a;b'"),
+        ("a b", "1", {}, "argument name is invalid: 'a b'"),
+        ("", "1", {}, "argument name is invalid: ''"),
+        ("a", "\ud800", {}, "argument val is invalid: '\\\\ud800'"),
+        ("a", "1", {"path": "/;Domain=evil.com"}, "option path is invalid"),
+        ("a", "1", {"path": "/\x01"}, "option path is invalid"),
+        ("a", "1", {"domain": "evil.com;Secure"}, "option domain is invalid"),
+        ("a", "1", {"domain": "a b"}, "option domain is invalid"),
+        ("a", "1", {"max_age": "60; Domain=x"}, "option maxAge is invalid"),
+        ("a", "1", {"same_site": "lax; Domain=x"}, "option sameSite is invalid"),
+        ("a", "1", {"priority": "high; x"}, "option priority is invalid"),
+    ],
+)
+def test_response_cookies_set_validates_like_res_set_cookie(
+    name: str, value: str, options: dict[str, t.Any], message: str
+) -> None:
+    headers = Headers()
+    with pytest.raises(TypeError, match=message):
+        ResponseCookies(headers).set(name, value, **options)
+    assert headers.get_set_cookie() == []
+
+
+def test_response_cookies_valid_attributes_still_set() -> None:
+    headers = Headers()
+    ResponseCookies(headers).set(
+        "theme", "dark mode", path="/api", domain=".example.com", same_site="Lax", priority="high"
+    )
+    assert headers.get_set_cookie() == [
+        "theme=dark%20mode; Path=/api; Domain=.example.com; SameSite=Lax; Priority=high"
+    ]
+
+
+def test_request_cookies_set_validates_the_name_and_value() -> None:
+    cookies = RequestCookies(Headers())
+    with pytest.raises(TypeError, match="argument name is invalid"):
+        cookies.set("a=b", "1")
+    with pytest.raises(TypeError, match="argument val is invalid"):
+        cookies.set("a", "\udfff")

@@ -9,6 +9,8 @@ import types
 import pytest
 
 from routekit._wire import BufferSink, Exchange, RawRequest
+from routekit.config import SizeLimit
+from routekit.errors import BodyTooLargeError, IncompleteBodyError
 from routekit.loader.exports import app_route_export_problems, app_route_methods
 from routekit.web.context import cookies, headers, not_found, permanent_redirect, redirect
 from routekit.web.dispatch import run_app_route, run_edge_route, send_web_response
@@ -491,7 +493,7 @@ def test_run_app_route_unbuildable_request_is_an_empty_500(caplog):
     with caplog.at_level(logging.ERROR, logger="routekit"):
         run_app_route({"GET": _get}, exchange, sink, {}, name="app.api.x.route")
     assert (sink.status, sink.body, sink.headers) == (500, b"", [_EMPTY])
-    assert str(exchange.exception).startswith('URL is malformed "http://localhost:99999/api/x"')
+    assert str(exchange.exception) == "400 Bad Request"  # the pipeline answers it before
     assert "Error in route handler app.api.x.route (GET /api/x)" in caplog.text
 
 
@@ -539,3 +541,64 @@ def test_send_web_response_close_failure_is_logged_not_raised(caplog):
     assert (sink.status, sink.finished) == (200, True)
     assert "Closing the response body iterator failed" in caplog.text
     assert "close failed" in caplog.text
+
+
+# -- body limit (issue 9) ----------------------------------------------------------------------
+
+
+def test_run_app_route_declared_length_over_the_limit_is_refused_before_the_handler():
+    calls = []
+    exchange = _exchange("POST", body=b"x" * 11)
+    with pytest.raises(BodyTooLargeError, match="Body exceeded 10b limit"):
+        run_app_route(
+            app_route_methods(_module(POST=lambda request: calls.append(1))),
+            exchange,
+            BufferSink(),
+            {},
+            body_limit=SizeLimit(10, "10b"),
+        )
+    assert calls == []
+
+
+def test_run_app_route_read_past_the_limit_reaches_the_pipeline():
+    async def read(request):
+        await request.body()
+        return Response("read")
+
+    exchange = _exchange("POST", body=b"x" * 11)
+    exchange.raw.content_length = None  # chunked: refused by the read
+    with pytest.raises(BodyTooLargeError):
+        run_app_route(
+            app_route_methods(_module(POST=read)),
+            exchange,
+            BufferSink(),
+            {},
+            body_limit=SizeLimit(10, "10b"),
+        )
+    assert exchange.exception is None
+
+
+def test_run_edge_route_refuses_a_declared_oversize_and_a_short_body():
+    def handler(request):
+        return Response(request.body_sync())
+
+    exchange = _exchange("POST", body=b"x" * 11)
+    with pytest.raises(BodyTooLargeError):
+        run_edge_route(handler, exchange, BufferSink(), {}, body_limit=SizeLimit(10, "10b"))
+    exchange = _exchange("POST", body=b"abc")
+    exchange.raw.content_length = 5
+    with pytest.raises(IncompleteBodyError):
+        run_edge_route(handler, exchange, BufferSink(), {})
+
+
+def test_send_web_response_generator_error_marks_the_exchange_aborted():
+    def body():
+        yield b"one"
+        raise RuntimeError("cut")
+
+    exchange = _exchange()
+    sink = BufferSink()
+    send_web_response(Response(body()), exchange, sink)
+    assert exchange.aborted
+    assert str(exchange.exception) == "cut"
+    assert sink.body == b"one"

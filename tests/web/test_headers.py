@@ -102,3 +102,16 @@ def test_headers_values_equality_and_repr():
     assert headers != {"a": "1", "b": "2, 3"}
     assert repr(headers) == "Headers([('a', '1'), ('b', '2, 3')])"
     assert len(headers) == 2
+
+
+@pytest.mark.parametrize(
+    "value", ["a\x01b", "a\x1fb", "a\x7fb", "a\x00b", "a\rb", "a\nb", "a\u2192"]
+)
+def test_values_with_control_characters_are_refused_like_res_set_header(value: str) -> None:
+    with pytest.raises(InvalidHeaderError, match="is an invalid header value"):
+        Headers().set("x-a", value)
+
+
+def test_a_name_with_a_trailing_newline_is_not_a_token() -> None:
+    with pytest.raises(InvalidHeaderError, match="is an invalid header name"):
+        Headers().append("x-a\n", "1")

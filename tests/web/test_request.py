@@ -6,7 +6,16 @@ import io
 import pytest
 
 from routekit._wire import RawRequest
-from routekit.errors import BodyUsedError, FormDataError, InvalidJSONError, MalformedURLError
+from routekit.config import SizeLimit
+from routekit.errors import (
+    BodyTooLargeError,
+    BodyUsedError,
+    FormDataError,
+    IncompleteBodyError,
+    InvalidJSONError,
+    MalformedURLError,
+    RequestError,
+)
 from routekit.web.request import NextRequest, Request, request_from_raw
 from routekit.web.search_params import URLSearchParams
 
@@ -240,3 +249,38 @@ def test_nextrequest_clone_has_its_own_next_url_and_cookies():
     assert request.cookies.get("a").value == "1"
     assert copy.headers.get("cookie") == "a=2"
     assert request.headers.get("cookie") == "a=1"
+
+
+# -- hostile input (issue 9) --------------------------------------------------------------
+
+
+@pytest.mark.parametrize("depth", [10_000, 100_000])
+def test_deeply_nested_json_is_invalid_json_not_a_recursion_error(depth: int) -> None:
+    request = Request("http://x/", method="POST", body="[" * depth + "]" * depth)
+    with pytest.raises(InvalidJSONError, match="nested too deeply"):
+        request.json_sync()
+
+
+@pytest.mark.parametrize("host", ["x?", "evil.com/a", "x:99999", "x#"])
+def test_request_from_raw_refuses_a_host_that_would_move_the_url(host: str) -> None:
+    with pytest.raises(RequestError, match="400 Bad Request"):
+        request_from_raw(RawRequest("GET", "/api/admin", host=host))
+
+
+@pytest.mark.parametrize(
+    ("path", "pathname"),
+    [("/api/a#b", "/api/a%23b"), ("/api/a?b", "/api/a%3Fb"), ("/a\\b", "/a%5Cb"), ("*", "/*")],
+)
+def test_request_from_raw_keeps_the_raw_path_in_the_pathname(path: str, pathname: str) -> None:
+    request = request_from_raw(RawRequest("GET", path, "q=1", host="example.com"))
+    assert request.next_url.pathname == pathname
+    assert request.next_url.search == "?q=1"
+
+
+def test_request_from_raw_body_limit_and_short_body() -> None:
+    raw = RawRequest("POST", "/", body=io.BytesIO(b"x" * 20), host="h")
+    with pytest.raises(BodyTooLargeError, match="Body exceeded 10b limit"):
+        request_from_raw(raw, body_limit=SizeLimit(10, "10b")).body_sync()
+    raw = RawRequest("POST", "/", body=io.BytesIO(b"abc"), content_length=5, host="h")
+    with pytest.raises(IncompleteBodyError):
+        request_from_raw(raw).body_sync()

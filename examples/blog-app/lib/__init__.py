@@ -1,6 +1,5 @@
-"""The blog's own code: data access, authentication and HTTP helpers shared by the routes.
+"""This project's own code: the App Router's side of a handler (``lib/http.py``).
 
-``db``, ``auth``, ``trivia`` and ``messages`` are copies of ``examples/blog/lib`` (this is a
-project of its own); ``http`` holds the Web ``Request``/``NextResponse`` versions of the
-pages router's helpers.
+Everything else comes from the pages blog's ``lib/``, imported as ``blog`` (see
+``blog/__init__.py``): ``from blog import db, messages``.
 """

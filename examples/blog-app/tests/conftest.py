@@ -1,7 +1,11 @@
-"""A fresh database per test and a known signing key; the routes' own ``lib`` modules."""
+"""A fresh database per test and a known signing key; the shared modules the routes use.
+
+``DATABASE_URL`` comes from the ``database`` fixture of ``examples/conftest.py``.
+"""
 
 from __future__ import annotations
 
+import importlib
 import typing as t
 from pathlib import Path
 
@@ -18,23 +22,23 @@ ROOT = Path(__file__).resolve().parent.parent
 SECRET = "test-secret-key-that-is-long-enough-for-hs256"
 
 
-def _lib(name: str) -> ModuleType:
-    # The module the routes imported (this repository's test run also serves examples/blog,
-    # whose `lib` has the same name).
-    return get_loader(ROOT).import_file(ROOT / "lib" / f"{name}.py")
+def _blog(name: str) -> ModuleType:
+    """``blog.<name>``: the pages blog's ``lib/<name>.py``, as this project's routes import it."""
+    get_loader(ROOT).import_file(ROOT / "app" / "api" / "auth" / "route.py")  # imports `blog`
+    return importlib.import_module(f"blog.{name}")
 
 
 @pytest.fixture(autouse=True)
-def blog_app(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[Path]:
-    """The project root, with a database under *tmp_path* and a known secret."""
-    monkeypatch.setenv("BLOG_DB_PATH", str(tmp_path / "blog.sqlite3"))
+def blog_app(monkeypatch: pytest.MonkeyPatch, database: str) -> Iterator[Path]:
+    """The project root, with a database of the test's own and a known secret."""
+    monkeypatch.setenv("DATABASE_URL", database)
     monkeypatch.setenv("JWT_SECRET_KEY", SECRET)
     monkeypatch.delenv("BLOG_HARDENED_AUTH", raising=False)
     yield ROOT
-    _lib("db").close()
+    _blog("db").close()
 
 
 @pytest.fixture
 def auth() -> ModuleType:
-    """``lib.auth``: passwords and tokens."""
-    return _lib("auth")
+    """``blog.auth``: passwords and tokens."""
+    return _blog("auth")

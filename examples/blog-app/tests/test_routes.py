@@ -35,7 +35,6 @@ ANN = {
     "id": 7,
     "username": "ann",
     "name": "Ann",
-    "email": "ann@example.com",
     "location": "Norway",
     "password": "$2b$04$not-a-real-hash",
 }
@@ -97,27 +96,37 @@ def test_posts_route_refuses_a_repeated_limit(monkeypatch: pytest.MonkeyPatch) -
     request = create_web_request(url="/api/posts?limit=1&limit=2")
     res = read_web_response(posts_route.GET(request))
     assert res.status_code == 400
-    assert res.json_data() == {"error": "The limit must be an integer from 1 to 100"}
+    assert res.json_data() == {"error": "The limit must be a non-negative integer"}
 
 
 def test_posts_route_writes_as_the_token_user(
     monkeypatch: pytest.MonkeyPatch, auth: ModuleType
 ) -> None:
-    calls: list[tuple[int, str, str]] = []
+    calls: list[tuple[int, str]] = []
 
-    def create_post(user_id: int, title: str, body: str) -> dict[str, object]:
-        calls.append((user_id, title, body))
-        return {"id": 9, "userId": user_id, "title": title, "body": body}
+    def create_post(user_id: int, text: str) -> dict[str, object]:
+        calls.append((user_id, text))
+        return {"id": 9, "userId": user_id, "text": text}
 
     monkeypatch.setattr(posts_route.db, "create_post", create_post)
     request = create_web_request(
-        "POST", json={"title": "Hi", "body": "There"}, auth=auth.create_token(ANN)
+        "POST", json={"text": "Hi", "userId": 1}, auth=auth.create_token(ANN)
     )
 
     res = read_web_response(asyncio.run(posts_route.POST(request)))
 
-    assert calls == [(7, "Hi", "There")]
+    assert calls == [(7, "Hi")]  # the token's user, not the body's userId
     assert res.status_code == 201
+
+
+def test_posts_route_token_of_a_deleted_user_is_401(
+    monkeypatch: pytest.MonkeyPatch, auth: ModuleType
+) -> None:
+    monkeypatch.setattr(posts_route.db, "create_post", lambda user_id, text: None)
+    request = create_web_request("POST", json={"text": "Hi"}, auth=auth.create_token(ANN))
+    res = read_web_response(asyncio.run(posts_route.POST(request)))
+    assert res.status_code == 401
+    assert res.json_data() == {"error": "Unauthorized"}
 
 
 def test_comments_route_no_ids_lists_all(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -127,8 +136,25 @@ def test_comments_route_no_ids_lists_all(monkeypatch: pytest.MonkeyPatch) -> Non
     assert res.json_data() == [{"id": 1}]
 
 
+def test_comments_route_two_ids_are_a_post_and_a_user(monkeypatch: pytest.MonkeyPatch) -> None:
+    asked: list[tuple[int, ...]] = []
+    monkeypatch.setattr(
+        comments_route.db, "get_post_comments", lambda *ids: asked.append(ids) or []
+    )
+    ctx = RouteContext({"ids": ["2", "1"]})
+    res = read_web_response(comments_route.GET(create_web_request(), ctx))
+    assert (res.status_code, asked) == (200, [(2, 1)])
+
+
+def test_comments_route_never_reads_ids_from_the_query(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(comments_route.db, "get_comments", lambda: [{"id": 1}])
+    request = create_web_request(url="/api/comments?ids=5&ids=1")
+    res = read_web_response(comments_route.GET(request, RouteContext({})))
+    assert res.json_data() == [{"id": 1}]
+
+
 def test_comments_route_post_with_ids_is_405() -> None:
-    request = create_web_request("POST", json={"postId": 1, "body": "x"})
+    request = create_web_request("POST", json={"postId": 1, "text": "x"})
     res = read_web_response(asyncio.run(comments_route.POST(request, RouteContext({"ids": ["1"]}))))
     assert res.status_code == 405
     assert res.body == b""
@@ -142,3 +168,11 @@ def test_trivia_route_service_failure_is_502(monkeypatch: pytest.MonkeyPatch) ->
     res = read_web_response(trivia_route.GET(create_web_request(), RouteContext({"number": "42"})))
     assert res.status_code == 502
     assert res.json_data() == {"error": "Trivia service unavailable"}
+
+
+def test_the_blog_package_is_the_pages_blogs_lib() -> None:
+    # One data layer for both routers: the same files, not copies.
+    shared = ROOT.parent / "blog" / "lib"
+    for route, name in [(posts_route, "db"), (auth_route, "auth"), (trivia_route, "trivia")]:
+        assert Path(getattr(route, name).__file__) == shared / f"{name}.py"
+    assert sorted(p.name for p in (ROOT / "lib").glob("*.py")) == ["__init__.py", "http.py"]

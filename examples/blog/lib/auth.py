@@ -22,7 +22,7 @@ import bcrypt
 import jwt
 
 if t.TYPE_CHECKING:
-    from lib.db import User
+    from .db import User
 
 __all__ = [
     "TOKEN_LIFETIME",
@@ -33,6 +33,7 @@ __all__ = [
     "create_token",
     "hash_password",
     "require_secret",
+    "verify_authorization",
     "verify_token",
 ]
 
@@ -125,6 +126,13 @@ def verify_token(token: str) -> Claims | None:
         "location": payload.get("location", ""),
         "name": payload.get("name", ""),
     }
+
+
+def verify_authorization(header: str) -> Claims | None:
+    """The claims of an ``Authorization`` header ``Bearer <token>``; ``None`` for another
+    scheme or a token :func:`verify_token` refuses."""
+    scheme, _, token = header.partition(" ")
+    return verify_token(token.strip()) if scheme.lower() == "bearer" else None
 
 
 def hash_password(password: str, *, rounds: int = 12) -> str:

@@ -1,7 +1,9 @@
 """Shared set-up of the blog's tests: a fresh database per test, a known signing key.
 
-Every test gets its own SQLite file under ``tmp_path`` (``BLOG_DB_PATH``), so tests never
-see each other's writes and can run in any order or in parallel (``pytest -n 2``).
+Every test gets a database of its own (``DATABASE_URL``, from the ``database`` fixture of
+``examples/conftest.py``), so tests never see each other's writes and can run in any order or
+in parallel (``pytest -n 2``). A test that talks to the database runs on SQLite and on
+PostgreSQL (skipped, with the reason, where no PostgreSQL server can be started).
 
 The blog's ``lib`` modules (the ``db``, ``auth`` and ``trivia`` fixtures) come from routekit's
 loader: they are
@@ -45,9 +47,9 @@ class Login(t.Protocol):
 
 
 @pytest.fixture(autouse=True)
-def blog(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[Path]:
-    """The blog's root, with a database under *tmp_path* and a known secret."""
-    monkeypatch.setenv("BLOG_DB_PATH", str(tmp_path / "blog.sqlite3"))
+def blog(monkeypatch: pytest.MonkeyPatch, database: str) -> Iterator[Path]:
+    """The blog's root, with a database of the test's own and a known secret."""
+    monkeypatch.setenv("DATABASE_URL", database)
     monkeypatch.setenv("JWT_SECRET_KEY", SECRET)
     monkeypatch.delenv("ROUTEKIT_ENV", raising=False)
     monkeypatch.delenv("BLOG_HARDENED_AUTH", raising=False)
@@ -75,8 +77,20 @@ def auth() -> ModuleType:
 
 @pytest.fixture
 def http() -> ModuleType:
-    """``lib.http``: the helpers the routes share."""
+    """``lib.http``: the pages router's helpers."""
     return lib_module("http")
+
+
+@pytest.fixture
+def validate() -> ModuleType:
+    """``lib.validate``: the input checks."""
+    return lib_module("validate")
+
+
+@pytest.fixture
+def database_module() -> ModuleType:
+    """``lib.database``: ``DATABASE_URL`` and the connections."""
+    return lib_module("database")
 
 
 @pytest.fixture

@@ -100,7 +100,7 @@ def test_login_malformed_json_is_the_frameworks_400(client: Client) -> None:
 def test_login_unknown_user_is_404(client: Client) -> None:
     res = client.post("/api/auth", json={"username": "mallory", "password": "password"})
     assert_status(res, 404)
-    assert_json(res, {"error": "User not found"})
+    assert_json(res, {"error": "User not found "})
 
 
 @pytest.mark.parametrize(

@@ -13,22 +13,10 @@ if t.TYPE_CHECKING:
 
 pytestmark = pytest.mark.routekit(root="..")
 
-ALICE = {
-    "id": 2,
-    "username": "alice",
-    "name": "Alice",
-    "email": "alice@example.com",
-    "location": "Sweden",
-    "password": "",
-}
-BOBS_POSTS = [
-    {"id": 1, "userId": 1, "title": "Hello, world", "body": "My first post on this blog."},
-    {
-        "id": 2,
-        "userId": 1,
-        "title": "File-based routing",
-        "body": "A file under pages/api is an endpoint; no router to configure.",
-    },
+ALICE = {"id": 2, "username": "alice", "name": "Alice", "location": "Sweden", "password": ""}
+BOBS_POSTS = [  # posts 1 and 3, as in the tutorial's data.js
+    {"id": 1, "userId": 1, "text": "Hello, World!"},
+    {"id": 3, "userId": 1, "text": "Lorem ipsum dolor sit amet. "},
 ]
 NOT_AN_ID = ["abc", "0", "-1", "+1", "1.0", "1e3", "%20%201", "99999999999999999999"]
 

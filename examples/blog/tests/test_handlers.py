@@ -39,7 +39,6 @@ ANN = {
     "id": 7,
     "username": "ann",
     "name": "Ann",
-    "email": "ann@example.com",
     "location": "Norway",
     "password": "$2b$04$not-a-real-hash",
 }
@@ -87,7 +86,7 @@ def test_auth_handler_unknown_user_is_404(
     req, res = create_mocks(method="POST", json={"username": "ann", "password": "s3cret"})
     auth_route.handler(req, res)
     assert res.status_code == 404
-    assert res.json_data() == {"error": "User not found"}
+    assert res.json_data() == {"error": "User not found "}
 
 
 def test_auth_handler_hardened_never_says_which_part_is_wrong(
@@ -161,7 +160,7 @@ def test_user_handler_unknown_id_is_404(
 def test_user_posts_handler_lists_the_users_posts(
     create_mocks: CreateMocks, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    posts = [{"id": 9, "userId": 7, "title": "T", "body": "B"}]
+    posts = [{"id": 9, "userId": 7, "text": "T"}]
     by_user = Recorder(posts)
     monkeypatch.setattr(user_posts_route.db, "get_user", Recorder(ANN))
     monkeypatch.setattr(user_posts_route.db, "get_posts_by_user", by_user)
@@ -188,64 +187,97 @@ def test_posts_handler_passes_the_limit(
 def test_posts_handler_writes_as_the_token_user(
     create_mocks: CreateMocks, monkeypatch: pytest.MonkeyPatch, auth: ModuleType
 ) -> None:
-    created = {"id": 99, "userId": 7, "title": "Hi", "body": "There"}
+    created = {"id": 99, "userId": 7, "text": "Hi"}
     create_post = Recorder(created)
     monkeypatch.setattr(posts_route.db, "create_post", create_post)
     req, res = create_mocks(
-        method="POST", json={"title": "Hi", "body": "There"}, auth=auth.create_token(ANN)
+        method="POST", json={"text": "Hi", "userId": 1}, auth=auth.create_token(ANN)
     )
 
     posts_route.handler(req, res)
 
-    assert create_post.calls == [(7, "Hi", "There")]
+    assert create_post.calls == [(7, "Hi")]  # the token's user, not the body's userId
     assert res.status_code == 201
     assert res.json_data() == created
 
 
-def test_comments_handler_two_ids_are_a_range(
-    create_mocks: CreateMocks, monkeypatch: pytest.MonkeyPatch
+def test_posts_handler_token_of_a_deleted_user_is_401(
+    create_mocks: CreateMocks, monkeypatch: pytest.MonkeyPatch, auth: ModuleType
 ) -> None:
-    in_range = Recorder([])
-    monkeypatch.setattr(comments_route.db, "get_comments_in_range", in_range)
-    req, res = create_mocks(url="/api/comments/2/4", params={"ids": ["2", "4"]})
+    monkeypatch.setattr(posts_route.db, "create_post", Recorder(None))  # no such user
+    req, res = create_mocks(method="POST", json={"text": "Hi"}, auth=auth.create_token(ANN))
+    posts_route.handler(req, res)
+    assert res.status_code == 401
+    assert res.json_data() == {"error": "Unauthorized"}
+
+
+@pytest.mark.parametrize(
+    ("url", "ids", "args"),
+    [("/api/comments/2", ["2"], (2,)), ("/api/comments/2/1", ["2", "1"], (2, 1))],
+)
+def test_comments_handler_filters_by_post_then_user(
+    create_mocks: CreateMocks,
+    monkeypatch: pytest.MonkeyPatch,
+    url: str,
+    ids: list[str],
+    args: tuple[int, ...],
+) -> None:
+    post_comments = Recorder([])
+    monkeypatch.setattr(comments_route.db, "get_post_comments", post_comments)
+    req, res = create_mocks(url=url, params={"ids": ids})
     comments_route.handler(req, res)
-    assert in_range.calls == [(2, 4)]
+    assert post_comments.calls == [args]
     assert res.status_code == 200
 
 
-def test_comments_handler_signs_with_the_authors_name(
+def test_comments_handler_never_reads_ids_from_the_query(
+    create_mocks: CreateMocks, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    every, post_comments = Recorder([]), Recorder([])
+    monkeypatch.setattr(comments_route.db, "get_comments", every)
+    monkeypatch.setattr(comments_route.db, "get_post_comments", post_comments)
+    req, res = create_mocks(url="/api/comments?ids=5&ids=1")
+    assert req.query["ids"] == ["5", "1"]  # what the tutorial's Array.isArray(ids) sees
+    comments_route.handler(req, res)
+    assert (every.calls, post_comments.calls) == ([()], [])
+
+
+def test_comments_handler_writes_as_the_token_user(
     create_mocks: CreateMocks, monkeypatch: pytest.MonkeyPatch, auth: ModuleType
 ) -> None:
     add_comment = Recorder({"id": 1})
-    monkeypatch.setattr(comments_route.db, "get_post", Recorder({"id": 3}))
-    monkeypatch.setattr(comments_route.db, "get_user", Recorder(ANN))
     monkeypatch.setattr(comments_route.db, "add_comment", add_comment)
     req, res = create_mocks(
-        method="POST", json={"postId": 3, "body": "Nice"}, auth=auth.create_token(ANN)
+        method="POST",
+        url="/api/comments",
+        json={"postId": 3, "text": "Nice", "userId": 1},
+        auth=auth.create_token(ANN),
     )
 
     comments_route.handler(req, res)
 
-    assert add_comment.calls == [(3, "Ann", "ann@example.com", "Nice")]
+    assert add_comment.calls == [(7, 3, "Nice")]
     assert res.status_code == 201
 
 
-def test_comments_handler_token_of_a_deleted_user_is_401(
-    create_mocks: CreateMocks, monkeypatch: pytest.MonkeyPatch, auth: ModuleType
+@pytest.mark.parametrize(("user", "status"), [(None, 401), (ANN, 404)])
+def test_comments_handler_tells_a_deleted_user_from_a_missing_post(
+    create_mocks: CreateMocks,
+    monkeypatch: pytest.MonkeyPatch,
+    auth: ModuleType,
+    user: object,
+    status: int,
 ) -> None:
-    add_comment = Recorder({"id": 1})
-    monkeypatch.setattr(comments_route.db, "get_post", Recorder({"id": 3}))
-    monkeypatch.setattr(comments_route.db, "get_user", Recorder(None))
-    monkeypatch.setattr(comments_route.db, "add_comment", add_comment)
+    monkeypatch.setattr(comments_route.db, "add_comment", Recorder(None))  # nothing written
+    monkeypatch.setattr(comments_route.db, "get_user", Recorder(user))
     req, res = create_mocks(
-        method="POST", json={"postId": 3, "body": "Nice"}, auth=auth.create_token(ANN)
-    )
+        method="POST", url="/api/comments", json={"postId": 3, "text": "Nice"},
+        auth=auth.create_token(ANN),
+    )  # fmt: skip
 
     comments_route.handler(req, res)
 
-    assert res.status_code == 401
-    assert res.json_data() == {"error": "Unauthorized"}
-    assert add_comment.calls == []
+    assert res.status_code == status
 
 
 def test_trivia_handler_passes_the_service_answer_through(

@@ -55,8 +55,8 @@ def test_docs_lists_endpoints_and_echoes_the_url(call: Callable[..., t.Any]) -> 
     ]
 
 
-def test_stats_reads_the_user_the_middleware_injected(call: Callable[..., t.Any]) -> None:
-    res = call("pages/api/admin/stats.py", headers={"x-user": "admin"})
+def test_stats_takes_the_user_from_the_token(call: Callable[..., t.Any], token: str) -> None:
+    res = call("pages/api/admin/stats.py", auth=token)
     assert_status(res, 200)
     data = res.json_data()
     assert data["user"] == "admin"
@@ -64,26 +64,37 @@ def test_stats_reads_the_user_the_middleware_injected(call: Callable[..., t.Any]
     assert data["uptime"] >= 0
 
 
-@pytest.mark.parametrize("headers", [{}, {"x-user": ""}])
-def test_stats_without_x_user_is_401(call: Callable[..., t.Any], headers: dict[str, str]) -> None:
+@pytest.mark.parametrize(
+    "headers",
+    [{}, {"x-user": "admin"}, {"x-user": "admin", "Authorization": "Bearer wrong"}],
+)
+def test_stats_never_trusts_a_client_sent_x_user(
+    call: Callable[..., t.Any], headers: dict[str, str]
+) -> None:
     res = call("pages/api/admin/stats.py", headers=headers)
     assert_status(res, 401)
     assert_json(res, {"error": "Authentication required"})
+    assert res.headers["WWW-Authenticate"] == 'Bearer realm="admin"'
 
 
-def test_stats_refuses_other_methods(call: Callable[..., t.Any]) -> None:
-    res = call("pages/api/admin/stats.py", method="POST", headers={"x-user": "admin"})
+def test_stats_refuses_other_methods(call: Callable[..., t.Any], token: str) -> None:
+    res = call("pages/api/admin/stats.py", method="POST", auth=token)
     assert_status(res, 405)
     assert res.headers["Allow"] == "GET, HEAD"
 
 
-def test_headers_route_masks_the_token(call: Callable[..., t.Any]) -> None:
-    res = call("pages/api/admin/headers.py", auth="secret", headers={"X-User": "admin"})
+def test_headers_route_masks_the_token(call: Callable[..., t.Any], token: str) -> None:
+    res = call("pages/api/admin/headers.py", auth=token, headers={"X-User": "admin"})
     assert_status(res, 200)
     assert res.json_data() == {
         "headers": {"authorization": "<masked>", "host": "localhost:3000", "x-user": "admin"}
     }
-    assert "secret" not in res.text
+    assert token not in res.text
+
+
+def test_headers_route_needs_the_token_too(call: Callable[..., t.Any]) -> None:
+    res = call("pages/api/admin/headers.py", headers={"X-User": "admin"})
+    assert_status(res, 401)
 
 
 def test_quote_preflight_answered_by_cors(call: Callable[..., t.Any]) -> None:

@@ -291,13 +291,27 @@ def test_paths_outside_the_matcher_skip_the_middleware(client: Client) -> None:
 
 
 @pytest.mark.routekit(middleware=False)
-def test_without_middleware_the_admin_route_refuses_requests_lacking_x_user(
-    client: Client,
-) -> None:
-    res = client.get("/api/admin/stats", auth=TOKEN)
+def test_without_middleware_the_admin_route_still_checks_the_token(client: Client) -> None:
+    res = client.get("/api/admin/stats", headers={"x-user": "admin"})
     assert_status(res, 401)
     assert_json(res, {"error": "Authentication required"})
     assert res.route is not None
+    assert_status(client.get("/api/admin/stats", auth=TOKEN), 200)
+
+
+@pytest.mark.parametrize("host", ["x?", "x#", "x/y", "evil.com/a", "x:99999"])
+def test_admin_guard_cannot_be_walked_around_with_a_forged_host(client: Client, host: str) -> None:
+    # A Host pasted into the URL used to move /api/admin/... out of request.next_url.pathname.
+    res = client.get("/api/admin/stats", headers={"Host": host, "x-user": "admin"})
+    assert_status(res, 400)
+
+
+@pytest.mark.parametrize(
+    "path", ["/api/x/../admin/stats", "/api/%2e%2e/api/admin/stats", "/api/./admin/stats"]
+)
+def test_admin_guard_cannot_be_walked_around_with_dot_segments(client: Client, path: str) -> None:
+    res = client.get(path, headers={"x-user": "admin"})
+    assert_status(res, 400)
 
 
 # --- the middleware function on its own ------------------------------------------------

@@ -11,7 +11,8 @@ import os
 import typing as t
 
 from lib import auth, db, messages
-from lib.http import is_text, json_body, json_error, method_not_allowed
+from lib.http import json_body, json_error, method_not_allowed
+from lib.validate import is_text
 
 if t.TYPE_CHECKING:
     from routekit import ApiRequest, ApiResponse

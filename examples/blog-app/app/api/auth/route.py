@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import os
 
-from lib import auth, db, messages
-from lib.http import is_text, json_error, read_body
+from blog import auth, db, messages
+from blog.validate import is_text
+from lib.http import json_error, read_body
 
 from routekit import NextResponse, Request, Response
 

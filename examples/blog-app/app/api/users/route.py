@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from lib import db
+from blog import db
 from lib.http import require_user
 
 from routekit import NextResponse, Request, Response

@@ -1,11 +1,13 @@
-"""``/api/comments/[[...ids]]``: read comments by id, or add one.
+"""``/api/comments/[[...ids]]``: the comments of a post, or of one user under a post; add one.
 
 * ``GET /api/comments``: every comment.
-* ``GET /api/comments/3``: comment 3 (404 if there is none).
-* ``GET /api/comments/2/4``: the comments with ids 2 to 4, both included (those that exist).
+* ``GET /api/comments/1``: the comments under post 1.
+* ``GET /api/comments/1/2``: the comments user 2 wrote under post 1.
 * More ids: 400.
-* ``POST /api/comments`` with a token and ``{"postId": 1, "body": "..."}``: adds a comment
-  signed with the token user's name and email; 201 with the comment.
+* ``POST /api/comments`` with a token and ``{"postId": 1, "text": "..."}``: adds a comment by
+  the token's user (never a field of the body); 201 with the comment.
+
+The ids come from the path only: ``/api/comments?ids=1&ids=2`` is every comment.
 """
 
 from __future__ import annotations
@@ -13,27 +15,19 @@ from __future__ import annotations
 import typing as t
 
 from lib import db, messages
-from lib.http import (
-    json_body,
-    json_error,
-    method_not_allowed,
-    parse_id,
-    require_user,
-    validate_text,
-)
+from lib.http import json_body, json_error, method_not_allowed, path_segments, require_user
+from lib.validate import parse_id, validate_text
 
 if t.TYPE_CHECKING:
     from routekit import ApiRequest, ApiResponse
 
-MAX_BODY_LENGTH = 2_000
+ROUTE = "/api/comments"
+MAX_TEXT_LENGTH = 2_000
 
 
 def handler(req: ApiRequest, res: ApiResponse) -> None:
     """Dispatch on the method and the number of ids."""
-    # With no id in the path the key is absent, and a query string's ?ids=1 would show
-    # through as a str: only a list comes from the path.
-    segments = req.query.get("ids")
-    ids = segments if isinstance(segments, list) else []
+    ids = path_segments(req, "ids", ROUTE)
     if req.method == "GET":
         _get_comments(res, ids)
     elif req.method == "POST" and not ids:
@@ -50,22 +44,10 @@ def _get_comments(res: ApiResponse, ids: list[str]) -> None:
     if len(numbers) != len(ids):
         json_error(res, 400, messages.INVALID_ID)
         return
-
     if not numbers:
         res.status(200).json(db.get_comments())
-        return
-    if len(numbers) == 1:
-        comment = db.get_comment(numbers[0])
-        if comment is None:
-            json_error(res, 404, messages.NOT_FOUND)
-            return
-        res.status(200).json(comment)
-        return
-    first, last = numbers
-    if first > last:
-        json_error(res, 400, messages.INVALID_RANGE)
-        return
-    res.status(200).json(db.get_comments_in_range(first, last))
+    else:  # the post's comments, or only those of the user given second
+        res.status(200).json(db.get_post_comments(*numbers))
 
 
 def _add_comment(req: ApiRequest, res: ApiResponse) -> None:
@@ -80,16 +62,14 @@ def _add_comment(req: ApiRequest, res: ApiResponse) -> None:
     if post_id is None:
         json_error(res, 400, messages.field_not_id("postId"))
         return
-    error = validate_text(body.get("body"), "body", MAX_BODY_LENGTH)
+    error = validate_text(body.get("text"), "text", MAX_TEXT_LENGTH)
     if error:
         json_error(res, 400, error)
         return
-    if db.get_post(post_id) is None:
-        json_error(res, 404, messages.POST_NOT_FOUND)
-        return
-    author = db.get_user(claims["userId"])
-    if author is None:  # a valid token for a user deleted since
+    comment = db.add_comment(claims["userId"], post_id, body["text"])
+    if comment is not None:
+        res.status(201).json(comment)
+    elif db.get_user(claims["userId"]) is None:  # a valid token for a user deleted since
         json_error(res, 401, messages.UNAUTHORIZED)
-        return
-    comment = db.add_comment(post_id, author["name"], author["email"], body["body"])
-    res.status(201).json(comment)
+    else:
+        json_error(res, 404, messages.POST_NOT_FOUND)

@@ -1,6 +1,6 @@
 """``/api/posts``: ``GET`` lists posts (``?limit=N`` for the first N), ``POST`` writes one.
 
-Writing needs a token; the post's author is the token's user.
+Writing needs a token; the post's author is the token's user, never a field of the body.
 """
 
 from __future__ import annotations
@@ -8,21 +8,13 @@ from __future__ import annotations
 import typing as t
 
 from lib import db, messages
-from lib.http import (
-    json_body,
-    json_error,
-    method_not_allowed,
-    parse_int,
-    require_user,
-    validate_text,
-)
+from lib.http import json_body, json_error, method_not_allowed, require_user
+from lib.validate import parse_int, validate_text
 
 if t.TYPE_CHECKING:
     from routekit import ApiRequest, ApiResponse
 
-MAX_LIMIT = 100
-MAX_TITLE_LENGTH = 200
-MAX_BODY_LENGTH = 10_000
+MAX_TEXT_LENGTH = 10_000
 
 # A post is at most 10,000 characters: refuse bodies far bigger than that (413) unread.
 config = {"api": {"bodyParser": {"sizeLimit": "64kb"}}}
@@ -41,9 +33,9 @@ def handler(req: ApiRequest, res: ApiResponse) -> None:
 def _list_posts(req: ApiRequest, res: ApiResponse) -> None:
     limit = None
     if "limit" in req.query:
-        limit = parse_int(req.query["limit"], minimum=1, maximum=MAX_LIMIT)
+        limit = parse_int(req.query["limit"])
         if limit is None:
-            json_error(res, 400, messages.invalid_limit(MAX_LIMIT))
+            json_error(res, 400, messages.INVALID_LIMIT)
             return
     res.status(200).json(db.get_posts(limit))
 
@@ -56,11 +48,12 @@ def _create_post(req: ApiRequest, res: ApiResponse) -> None:
     if body is None:
         json_error(res, 400, messages.INVALID_BODY)
         return
-    error = validate_text(body.get("title"), "title", MAX_TITLE_LENGTH) or validate_text(
-        body.get("body"), "body", MAX_BODY_LENGTH
-    )
+    error = validate_text(body.get("text"), "text", MAX_TEXT_LENGTH)
     if error:
         json_error(res, 400, error)
         return
-    post = db.create_post(claims["userId"], body["title"], body["body"])
+    post = db.create_post(claims["userId"], body["text"])
+    if post is None:  # a valid token for a user deleted since
+        json_error(res, 401, messages.UNAUTHORIZED)
+        return
     res.status(201).json(post)

@@ -9,7 +9,8 @@ import logging
 import typing as t
 
 from lib import messages, trivia
-from lib.http import json_error, method_not_allowed, parse_int
+from lib.http import json_error, method_not_allowed
+from lib.validate import parse_int
 
 if t.TYPE_CHECKING:
     from routekit import ApiRequest, ApiResponse

@@ -1,22 +1,26 @@
-"""``/api/comments/[[...ids]]``: read comments by id, or add one.
+"""``/api/comments/[[...ids]]``: the comments of a post, or of one user under a post; add one.
 
 * ``GET /api/comments``: every comment.
-* ``GET /api/comments/3``: comment 3 (404 if there is none).
-* ``GET /api/comments/2/4``: the comments with ids 2 to 4, both included (those that exist).
+* ``GET /api/comments/1``: the comments under post 1.
+* ``GET /api/comments/1/2``: the comments user 2 wrote under post 1.
 * More ids: 400.
-* ``POST /api/comments`` with a token and ``{"postId": 1, "body": "..."}``: adds a comment
-  signed with the token user's name and email; 201 with the comment.
+* ``POST /api/comments`` with a token and ``{"postId": 1, "text": "..."}``: adds a comment by
+  the token's user (never a field of the body); 201 with the comment.
+
+``ctx.params`` holds the path's segments only, so ``/api/comments?ids=1&ids=2`` is every
+comment.
 """
 
 from __future__ import annotations
 
-from lib import db, messages
-from lib.http import json_error, parse_id, read_body, require_user, validate_text
+from blog import db, messages
+from blog.validate import parse_id, validate_text
+from lib.http import json_error, read_body, require_user
 
 from routekit import NextResponse, Request, Response
 from routekit.web import RouteContext
 
-MAX_BODY_LENGTH = 2_000
+MAX_TEXT_LENGTH = 2_000
 
 
 def _ids(ctx: RouteContext) -> list[str]:
@@ -26,25 +30,17 @@ def _ids(ctx: RouteContext) -> list[str]:
 
 
 def GET(request: Request, ctx: RouteContext) -> Response:
-    """Every comment, one comment, or a range, by the number of ids."""
+    """Every comment, a post's, or one user's under a post, by the number of ids."""
     ids = _ids(ctx)
     if len(ids) > 2:
         return json_error(400, messages.TOO_MANY_IDS)
     numbers = [number for number in map(parse_id, ids) if number is not None]
     if len(numbers) != len(ids):
         return json_error(400, messages.INVALID_ID)
-
     if not numbers:
         return NextResponse.json(db.get_comments())
-    if len(numbers) == 1:
-        comment = db.get_comment(numbers[0])
-        if comment is None:
-            return json_error(404, messages.NOT_FOUND)
-        return NextResponse.json(comment)
-    first, last = numbers
-    if first > last:
-        return json_error(400, messages.INVALID_RANGE)
-    return NextResponse.json(db.get_comments_in_range(first, last))
+    # The post's comments, or only those of the user given second.
+    return NextResponse.json(db.get_post_comments(*numbers))
 
 
 async def POST(request: Request, ctx: RouteContext) -> Response:
@@ -63,13 +59,12 @@ async def POST(request: Request, ctx: RouteContext) -> Response:
     post_id = parse_id(body.get("postId"))
     if post_id is None:
         return json_error(400, messages.field_not_id("postId"))
-    error = validate_text(body.get("body"), "body", MAX_BODY_LENGTH)
+    error = validate_text(body.get("text"), "text", MAX_TEXT_LENGTH)
     if error:
         return json_error(400, error)
-    if db.get_post(post_id) is None:
-        return json_error(404, messages.POST_NOT_FOUND)
-    author = db.get_user(claims["userId"])
-    if author is None:  # a valid token for a user deleted since
+    comment = db.add_comment(claims["userId"], post_id, body["text"])
+    if comment is not None:
+        return NextResponse.json(comment, status=201)
+    if db.get_user(claims["userId"]) is None:  # a valid token for a user deleted since
         return json_error(401, messages.UNAUTHORIZED)
-    comment = db.add_comment(post_id, author["name"], author["email"], body["body"])
-    return NextResponse.json(comment, status=201)
+    return json_error(404, messages.POST_NOT_FOUND)

@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import logging
 
-from lib import messages, trivia
-from lib.http import json_error, parse_int
+from blog import messages, trivia
+from blog.validate import parse_int
+from lib.http import json_error
 
 from routekit import NextResponse, Request, Response
 from routekit.web import RouteContext

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from lib import db, messages
-from lib.http import json_error, parse_id
+from blog import db, messages
+from blog.validate import parse_id
+from lib.http import json_error
 
 from routekit import NextResponse, Request, Response
 from routekit.web import RouteContext

@@ -5,7 +5,8 @@ from __future__ import annotations
 import typing as t
 
 from lib import db, messages
-from lib.http import json_error, method_not_allowed, parse_id
+from lib.http import json_error, method_not_allowed
+from lib.validate import parse_id
 
 if t.TYPE_CHECKING:
     from routekit import ApiRequest, ApiResponse

@@ -1,4 +1,4 @@
-"""Tests of the pure helpers in ``lib/http.py``."""
+"""Tests of the input checks in ``lib/validate.py``."""
 
 from __future__ import annotations
 
@@ -26,7 +26,7 @@ if t.TYPE_CHECKING:
         ("1.0", None),
         ("٣", None),  # an Arabic-Indic digit: int() would take it
         ("²", None),  # str.isdigit() would take it, int() would not
-        ("9223372036854775808", None),  # too big for SQLite
+        ("9223372036854775808", None),  # too big for SQLite and for a PostgreSQL BIGINT
         ("1" * 5000, None),  # int() would raise: over Python's digit limit
         ("", None),
         (["1", "2"], None),  # a repeated query key
@@ -36,15 +36,15 @@ if t.TYPE_CHECKING:
         (None, None),
     ],
 )
-def test_http_parse_id(http: ModuleType, value: object, expected: int | None) -> None:
-    assert http.parse_id(value) == expected
+def test_validate_parse_id(validate: ModuleType, value: object, expected: int | None) -> None:
+    assert validate.parse_id(value) == expected
 
 
-def test_http_parse_int_bounds(http: ModuleType) -> None:
-    assert http.parse_int("0") == 0
-    assert http.parse_int("100", minimum=1, maximum=100) == 100
-    assert http.parse_int("101", minimum=1, maximum=100) is None
-    assert http.parse_int(5) is None  # query values are strings
+def test_validate_parse_int_bounds(validate: ModuleType) -> None:
+    assert validate.parse_int("0") == 0
+    assert validate.parse_int("100", minimum=1, maximum=100) == 100
+    assert validate.parse_int("101", minimum=1, maximum=100) is None
+    assert validate.parse_int(5) is None  # query values are strings
 
 
 @pytest.mark.parametrize(
@@ -58,16 +58,25 @@ def test_http_parse_int_bounds(http: ModuleType) -> None:
         (None, "title must be a non-empty string"),
         (42, "title must be a non-empty string"),
         (["Hello"], "title must be a non-empty string"),
-        ("bad \ud800", "title must be valid Unicode text"),
+        ("bad \ud800", "title must be valid Unicode text without NUL characters"),
+        ("bad \x00", "title must be valid Unicode text without NUL characters"),
     ],
 )
-def test_http_validate_text(http: ModuleType, value: object, expected: str | None) -> None:
-    assert http.validate_text(value, "title", 10) == expected
+def test_validate_validate_text(validate: ModuleType, value: object, expected: str | None) -> None:
+    assert validate.validate_text(value, "title", 10) == expected
 
 
 @pytest.mark.parametrize(
     ("value", "expected"),
-    [("bob", True), (" ", True), ("", False), (None, False), (1, False), ("\udfff", False)],
+    [
+        ("bob", True),
+        (" ", True),
+        ("", False),
+        (None, False),
+        (1, False),
+        ("\udfff", False),
+        ("b\x00b", False),
+    ],
 )
-def test_http_is_text(http: ModuleType, value: object, expected: bool) -> None:
-    assert http.is_text(value) is expected
+def test_validate_is_text(validate: ModuleType, value: object, expected: bool) -> None:
+    assert validate.is_text(value) is expected
