@@ -19,8 +19,8 @@ from datetime import datetime, timezone
 
 from werkzeug.http import http_date, parse_date
 
+from .._js.cookies import check_cookie_domain, check_cookie_name, check_cookie_path
 from .._js.strings import decode_uri_component, encode_uri_component
-from .._syntax import COOKIE_DOMAIN, COOKIE_NAME, COOKIE_PATH
 
 if t.TYPE_CHECKING:
     from .headers import Headers
@@ -242,7 +242,7 @@ class RequestCookies(_CookieMap[str]):
             key, value = name.name, name.value
         else:
             key = name
-        self._parsed[_check_name(key)] = _check_value("" if value is None else str(value))
+        self._parsed[check_cookie_name(key)] = _check_value("" if value is None else str(value))
         self._write()
         return self
 
@@ -299,15 +299,6 @@ def _normalise_options(options: Mapping[str, object]) -> dict[str, t.Any]:
     return out
 
 
-def _check_name(name: object) -> str:
-    if not isinstance(name, str) or not COOKIE_NAME.match(name):
-        raise TypeError(
-            f"argument name is invalid: {name!r} (a cookie name is 1+ visible ASCII "
-            "characters other than ';' and '=')"
-        )
-    return name
-
-
 def _check_value(value: str) -> str:
     try:
         encode_uri_component(value)
@@ -326,12 +317,10 @@ def _check_attributes(opts: dict[str, t.Any]) -> None:
     the npm ``cookie`` package does for the pages router.
     """
     domain, path = opts.get("domain"), opts.get("path")
-    if domain and (not isinstance(domain, str) or not COOKIE_DOMAIN.match(domain)):
-        raise TypeError(f"option domain is invalid: {domain!r} (expected a host name)")
-    if path and (not isinstance(path, str) or not COOKIE_PATH.match(path)):
-        raise TypeError(
-            f"option path is invalid: {path!r} (printable ASCII other than ';' expected)"
-        )
+    if domain:
+        check_cookie_domain(domain)
+    if path:
+        check_cookie_path(path)
     max_age = opts.get("max_age")
     if max_age is not None and (isinstance(max_age, bool) or not isinstance(max_age, (int, float))):
         raise TypeError(f"option maxAge is invalid: {max_age!r} (expected a number of seconds)")
@@ -353,7 +342,7 @@ def _normalise(name: str, value: str, options: Mapping[str, object]) -> Response
     :raises TypeError: a name, value or attribute that ``res.set_cookie`` would refuse.
     """
     opts = _normalise_options(options)
-    _check_name(name)
+    check_cookie_name(name)
     _check_value(value)
     _check_attributes(opts)
     opts["expires"] = _expires_from(opts.get("expires"))
