@@ -268,12 +268,7 @@ def _size_limit(value: object, where: _Where) -> tuple[int, str]:
     if not isinstance(value, bool) and value in (0, ""):
         # Next.js: `sizeLimit || '1mb'`, so 0 and "" fall back to the default.
         return DEFAULT_SIZE_LIMIT, _DEFAULT_SIZE_TEXT
-    if isinstance(value, bool) or not isinstance(value, (str, int)):
-        raise where.bad_value(value, "is not a size", _SIZE_FIX)
-    try:
-        size = parse_size(value)
-    except ValueError:
-        raise where.bad_value(value, "is not a valid size", _SIZE_FIX) from None
+    size = _body_size_limit(value, where).size
     return size, value if isinstance(value, str) else str(value)
 
 
