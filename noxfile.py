@@ -50,6 +50,7 @@ def check(session: nox.Session) -> None:
     """Everything CI enforces, in the current environment (no virtualenv is created)."""
     python = sys.executable
     session.run(python, "-m", "ruff", "check", ".")
+    session.run(python, "-m", "ruff", "format", "--check", ".")
     session.run(python, "-m", "mypy")
     _run_suite(session, python)
     session.run(python, "-m", "mkdocs", "build", "--strict", "--quiet", "--site-dir", "site")
@@ -64,9 +65,10 @@ def tests(session: nox.Session) -> None:
 
 @nox.session
 def lint(session: nox.Session) -> None:
-    """ruff."""
+    """ruff: the lint rules, and the formatting (``[tool.ruff.format]`` lists the exceptions)."""
     session.install("ruff")
     session.run("ruff", "check", ".")
+    session.run("ruff", "format", "--check", ".")
 
 
 @nox.session

@@ -4,82 +4,54 @@ A file ``pages/api/users/[id].py`` defining ``handler(req, res)`` *is* the endpo
 ``/api/users/:id``; ``app/**/route.py`` files export ``GET``, ``POST``... taking a Web
 ``Request``. :class:`App` serves a project tree as a WSGI application; the
 ``routekit_pytest`` plugin tests it in-process.
+
+This package holds what handlers use: the app, the request and response types of both
+routers, and the helpers (``fetch()`` among them: a global in Next.js handlers). The rest
+has its own module: :mod:`routekit.errors` (the error family), :mod:`routekit.routing`
+(discovery, the route table, the matcher), :mod:`routekit.settings` (project settings),
+:mod:`routekit.config` (per-route config), :mod:`routekit.connect` (``Router``) and
+:mod:`routekit.loader`.
 """
 
 from __future__ import annotations
 
+from ._js.cookies import serialize_cookie
 from .app import App
-from .config import AppRouteConfig, PagesConfig
-from .connect import Router, cors, create_router, run_middleware
-from .errors import (
-    BodyTooLargeError,
-    ConfigError,
-    IncompleteBodyError,
-    ModuleDefinitionError,
-    RequestBodyError,
-    RequestError,
-    ResponseAbortedError,
-    ResponseStateError,
-    RouteDefinitionError,
-    RouteImportError,
-    RoutekitError,
-    SettingsError,
-)
+from .connect import cors, create_router, run_middleware
 from .loader import load_handler
-from .pages.cookies import serialize_cookie
 from .pages.dispatch import Handler
 from .pages.request import ApiRequest
 from .pages.response import ApiResponse
-from .routing import Match, ParamDecodeError, Route, RouteTable, discover
-from .settings import Settings, load_settings
 from .web.context import cookies, draft_mode, headers, not_found, permanent_redirect, redirect
 from .web.dispatch import RouteContext
+from .web.fetch import fetch, fetch_sync
 from .web.headers import Headers
 from .web.request import NextRequest, Request
 from .web.response import NextResponse, Response
-from .web.url import NextURL, URLSearchParams
+from .web.search_params import URLSearchParams
+from .web.url import NextURL
 
 __all__ = [
     "ApiRequest",
     "ApiResponse",
     "App",
-    "AppRouteConfig",
-    "BodyTooLargeError",
-    "ConfigError",
     "Handler",
     "Headers",
-    "IncompleteBodyError",
-    "Match",
-    "ModuleDefinitionError",
     "NextRequest",
     "NextResponse",
     "NextURL",
-    "PagesConfig",
-    "ParamDecodeError",
     "Request",
-    "RequestBodyError",
-    "RequestError",
     "Response",
-    "ResponseAbortedError",
-    "ResponseStateError",
-    "Route",
     "RouteContext",
-    "RouteDefinitionError",
-    "RouteImportError",
-    "RouteTable",
-    "RoutekitError",
-    "Router",
-    "Settings",
-    "SettingsError",
     "URLSearchParams",
     "cookies",
     "cors",
     "create_router",
-    "discover",
     "draft_mode",
+    "fetch",
+    "fetch_sync",
     "headers",
     "load_handler",
-    "load_settings",
     "not_found",
     "permanent_redirect",
     "redirect",

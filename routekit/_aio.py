@@ -1,4 +1,4 @@
-"""Running handlers that may be sync or async, from synchronous code.
+"""Calling user functions: sync or async, from synchronous code, with the arguments they take.
 
 Async handlers under WSGI run on **one event loop per worker thread**, reused across
 requests, so a module-level async client bound to that loop keeps working on the second
@@ -10,12 +10,14 @@ loops never clash.
 from __future__ import annotations
 
 import asyncio
+import functools
 import inspect
+import sys
 import threading
 import typing as t
 import weakref
 
-__all__ = ["call_maybe_async", "close_thread_loop", "run_coroutine"]
+__all__ = ["Arity", "arity", "call_maybe_async", "close_thread_loop", "run_coroutine"]
 
 T = t.TypeVar("T")
 
@@ -92,3 +94,52 @@ def call_maybe_async(func: t.Callable[..., t.Any], *args: t.Any) -> t.Any:
 
 async def _await(awaitable: t.Awaitable[T]) -> T:
     return await awaitable
+
+
+class Arity(t.NamedTuple):
+    """How a function may be called positionally.
+
+    :param required: positional parameters without a default.
+    :param maximum: positional parameters in all (``sys.maxsize`` with ``*args``).
+    :param required_keywords: whether a keyword-only parameter has no default.
+    """
+
+    required: int
+    maximum: int
+    required_keywords: bool
+
+    def accepts(self, count: int) -> bool:
+        """Whether a call with *count* positional arguments (and no keywords) binds."""
+        return self.required <= count <= self.maximum and not self.required_keywords
+
+
+def arity(func: t.Callable[..., t.Any]) -> Arity | None:
+    """*func*'s :class:`Arity`, or ``None`` when it has no readable signature (some builtins).
+
+    Cached per function: the functions asked about are handlers, read on every request.
+    """
+    try:
+        return _cached_arity(func)
+    except TypeError:  # an unhashable callable object: read it afresh
+        return _read_arity(func)
+
+
+def _read_arity(func: t.Callable[..., t.Any]) -> Arity | None:
+    try:
+        signature = inspect.signature(func)
+    except (TypeError, ValueError):
+        return None
+    required = maximum = 0
+    required_keywords = False
+    for param in signature.parameters.values():
+        if param.kind is param.VAR_POSITIONAL:
+            maximum = sys.maxsize
+        elif param.kind in (param.POSITIONAL_ONLY, param.POSITIONAL_OR_KEYWORD):
+            maximum += 1
+            required += param.default is param.empty
+        elif param.kind is param.KEYWORD_ONLY and param.default is param.empty:
+            required_keywords = True
+    return Arity(required, maximum, required_keywords)
+
+
+_cached_arity = functools.lru_cache(maxsize=1024)(_read_arity)

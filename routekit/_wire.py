@@ -10,12 +10,16 @@ Nothing here knows about Next.js semantics; ``pages/``, ``web/`` and ``app.py`` 
 
 from __future__ import annotations
 
+import io
 import logging
+import sys
 import typing as t
 from dataclasses import dataclass, field
 
 from werkzeug.exceptions import ClientDisconnected
+from werkzeug.wsgi import LimitedStream
 
+from .config import DEFAULT_BODY_LIMIT
 from .errors import BodyTooLargeError, IncompleteBodyError, RequestBodyError
 
 if t.TYPE_CHECKING:
@@ -85,16 +89,20 @@ class RawRequest:
         return None
 
 
-class BodyReader:
-    """A request body read within its declared length and, optionally, a size limit.
+class BodyReader(LimitedStream):
+    """A request body as a binary file, read within its declared length and a size limit.
 
-    Every body reader (the pages body parser, ``req.stream``, the Web ``Request`` readers
-    and middleware) reads through one, so each compares what arrived with what was declared:
+    werkzeug's :class:`~werkzeug.wsgi.LimitedStream`, with what a hostile or broken client
+    needs on top. Every reader of a request body goes through one (the pages body parser,
+    ``req.stream``, the Web ``Request`` of app routes, edge handlers and middleware), so
+    each compares what arrived with what was declared:
 
-    * it never reads past a declared ``Content-Length``;
+    * it never reads past a declared ``Content-Length``; past it, reads are empty (not
+      werkzeug's 413);
     * a body that ends before it (the client closed early), or a transport error such as a
       malformed chunk, raises :class:`~routekit.errors.IncompleteBodyError`: a cut upload is
-      never taken for a complete one;
+      never taken for a complete one (werkzeug raises ``ClientDisconnected``, Node ends the
+      body quietly);
     * with a *limit*, a declared length over it raises
       :class:`~routekit.errors.BodyTooLargeError` on the first read, without reading, and a
       chunked body raises as soon as it passes the limit (one byte past it, never more).
@@ -107,8 +115,6 @@ class BodyReader:
     :param limit_text: the limit as configured (``"10mb"``), for the 413 message.
     """
 
-    __slots__ = ("_error", "_limit", "_limit_text", "_source", "declared", "ended", "received")
-
     def __init__(
         self,
         source: _Readable | None,
@@ -116,57 +122,71 @@ class BodyReader:
         limit: int | None = None,
         limit_text: str = "",
     ) -> None:
-        self._source = source
+        # The cap werkzeug enforces: the declared length, and one byte past the limit (the
+        # byte that tells a body over it from one that fits).
+        cap = 0 if source is None else sys.maxsize if declared is None else declared
+        if limit is not None:
+            cap = min(cap, limit + 1)
+        stream = t.cast("t.IO[bytes]", io.BytesIO() if source is None else source)
+        super().__init__(stream, cap, is_max=True)
         self.declared = declared
-        self._limit = limit
+        self._size_limit = limit
         self._limit_text = limit_text or f"{limit}b"
-        self.received = 0
-        #: True once the whole declared body (or the end of a chunked one) was read.
-        self.ended = source is None or declared == 0
+        self._ended = cap == 0
         self._error: RequestBodyError | None = None
+
+    @property
+    def received(self) -> int:
+        """The body bytes read so far."""
+        return self.tell()
+
+    @property
+    def ended(self) -> bool:
+        """True once the whole declared body (or the end of a chunked one) was read."""
+        return self._ended or self.received == self.declared
 
     def read(self, size: int = -1, /) -> bytes:
         """Up to *size* bytes (everything left when negative); ``b""`` at the end."""
         if self._error is not None:
             raise self._error
-        if self.ended:
-            return b""
-        limit, declared = self._limit, self.declared
+        if size > 0:  # no buffer larger than what may still arrive
+            size = min(size, self.limit - self.received)
+            if size <= 0:
+                return b""
+        return super().read(size)
+
+    def readinto(self, buffer: bytearray) -> int | None:  # type: ignore[override] # as werkzeug's
+        if self._error is not None:
+            raise self._error
+        limit, declared = self._size_limit, self.declared
         if limit is not None and declared is not None and declared > limit:
             self._fail(BodyTooLargeError(limit, self._limit_text))
-        want = size
-        if declared is not None:
-            left = declared - self.received
-            want = left if want < 0 else min(want, left)
-        if limit is not None:
-            room = limit + 1 - self.received
-            want = room if want < 0 else min(want, room)
-        if want == 0:
-            return b""
+        if not len(buffer):
+            return 0
         try:
-            data = t.cast("_Readable", self._source).read(want)
-        except RequestBodyError as exc:
+            count = super().readinto(buffer)
+        except RequestBodyError as exc:  # from an inner reader: unchanged
             self._fail(exc)
-        except ClientDisconnected:  # werkzeug's LimitedStream: the body ended early
+        except ClientDisconnected:  # a source that is werkzeug's LimitedStream itself
             self._fail(IncompleteBodyError(declared, self.received))
         except Exception as exc:  # a malformed chunk, a reset connection...
-            self._fail(
-                IncompleteBodyError(
-                    declared, self.received, f"the body could not be read: {exc or type(exc)}"
-                ),
-                exc,
-            )
-        if not data:
-            if declared is not None and self.received < declared:
-                self._fail(IncompleteBodyError(declared, self.received))
-            self.ended = True
-            return b""
-        self.received += len(data)
+            reason = f"the body could not be read: {exc or type(exc)}"
+            self._fail(IncompleteBodyError(declared, self.received, reason), exc)
         if limit is not None and self.received > limit:
             self._fail(BodyTooLargeError(limit, self._limit_text))
-        if declared is not None and self.received >= declared:
-            self.ended = True
-        return data
+        return count
+
+    def on_exhausted(self) -> None:
+        """Reading past the declared length reads nothing (not werkzeug's 413)."""
+
+    def on_disconnect(self, error: Exception | None = None) -> None:
+        """A transport error or an early end is an incomplete body; the end of a chunked
+        body is its end."""
+        if error is not None:
+            raise error
+        if self.declared is not None and self.received < self.declared:
+            raise IncompleteBodyError(self.declared, self.received)
+        self._ended = True
 
     def _fail(self, error: RequestBodyError, cause: BaseException | None = None) -> t.NoReturn:
         self._error = error
@@ -252,7 +272,6 @@ NOTICE_UNENDED = "unended-response"
 NOTICE_RESPONSE_LIMIT = "response-limit"
 NOTICE_BODY_IGNORED = "body-ignored"
 NOTICE_RETURNED_VALUE = "returned-value"
-NOTICE_BAD_EXPORT = "incompatible-export"
 
 
 class Exchange:
@@ -264,7 +283,9 @@ class Exchange:
 
     __slots__ = (
         "aborted",
+        "body_limit",
         "exception",
+        "external_resolver_timeout",
         "match",
         "mode",
         "notices",
@@ -285,6 +306,12 @@ class Exchange:
         self.revalidated: list[str] = []
         #: Called with each path passed to ``res.revalidate()``; set by ``App(revalidate=...)``.
         self.revalidate_hook: t.Callable[[str], None] | None = None
+        #: How long an ``externalResolver`` route's ``res.end()`` is awaited; the app sets it
+        #: from the ``external_resolver_timeout`` setting.
+        self.external_resolver_timeout = 30.0
+        #: The body limit of app routes and edge handlers without their own
+        #: ``bodySizeLimit``; the app sets it from the ``body_size_limit`` setting.
+        self.body_limit = DEFAULT_BODY_LIMIT
 
     @property
     def dev_warnings(self) -> bool:

@@ -1,9 +1,9 @@
 """The application: the one request pipeline, and its WSGI adapter.
 
 ``App.handle`` is where routing signals become HTTP: the 308 for ``//`` and trailing
-slashes, the 404 and 400 pages, dispatch by route kind, and the 500 (or the development
-error page) when a handler raises. The WSGI adapter (``App.__call__``) and the in-process
-test client both go through it, so they cannot drift.
+slashes, the 404 and 400 pages, the loaded route's ``run()``, and the 500 (or the
+development error page) when a handler raises. The WSGI adapter (``App.__call__``) and the
+in-process test client both go through it, so they cannot drift.
 """
 
 from __future__ import annotations
@@ -27,15 +27,12 @@ from ._errorpages import (
 from ._guard import request_problem
 from ._wire import Exchange, Mode, RawRequest, Sink
 from ._wsgi import WSGISink, raw_request_from_environ
-from .errors import RequestError, SettingsError
-from .loader import LoadedRoute, Loader, get_loader
+from .errors import ParamDecodeError, RequestError, SettingsError
+from .loader import Loader, get_loader
 from .middleware.runner import MiddlewareRunner, strip_internal_headers
-from .pages.dispatch import run_pages_route
 from .routing.discovery import discover
-from .routing.matcher import ParamDecodeError
 from .routing.table import RouteTable
 from .settings import Settings, load_settings
-from .web.dispatch import run_app_route, run_edge_route
 
 if t.TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIEnvironment
@@ -50,6 +47,8 @@ _BAD_SLASHES = re.compile(r"\\|//")
 _SLASH_RUNS = re.compile(r"/{2,}")
 # First two letters of the internal headers (x-middleware-*, x-matched-path, x-now-route-matches).
 _INTERNAL_PREFIXES = frozenset({"x-", "X-"})
+#: The root middleware file, in the order looked for (Next.js 16 renamed it ``proxy``).
+_MIDDLEWARE_FILES = ("middleware.py", "proxy.py")
 
 
 def _resolve_mode(dev: bool | None, mode: Mode | None) -> Mode:
@@ -71,7 +70,7 @@ class App:
     """A routekit project served as a WSGI application.
 
     ``App(root)`` scans the route tree at once (a bad tree raises
-    :class:`~routekit.RouteDefinitionError` here, not on the first request) and imports each
+    :class:`~routekit.errors.RouteDefinitionError` here, not on the first request) and imports each
     route file lazily, on its first request.
 
     :param root: the project root, the folder holding ``pages/``, ``api/`` or ``app/``.
@@ -126,7 +125,7 @@ class App:
     def _find_middleware(self) -> MiddlewareRunner | None:
         if not self.settings.middleware:
             return None
-        for name in ("middleware.py", "proxy.py"):
+        for name in _MIDDLEWARE_FILES:
             path = self.root / name
             if path.is_file():
                 return MiddlewareRunner(
@@ -146,8 +145,9 @@ class App:
                 stamps.append(os.stat(dirpath).st_mtime)
         for env in env_files(self.root, self.mode):
             stamps.append(env.stat().st_mtime if env.exists() else 0.0)
-        mw = self.root / "middleware.py"
-        stamps.append(mw.stat().st_mtime if mw.exists() else 0.0)
+        for name in _MIDDLEWARE_FILES:
+            file = self.root / name
+            stamps.append(file.stat().st_mtime if file.exists() else 0.0)
         return tuple(stamps)
 
     def _reload_if_changed(self) -> None:
@@ -185,6 +185,8 @@ class App:
         if exchange is None:
             exchange = Exchange(raw, mode or self.mode)
         exchange.revalidate_hook = self.revalidate_hook
+        exchange.external_resolver_timeout = self.settings.external_resolver_timeout
+        exchange.body_limit = self.settings.body_size_limit
         method = raw.method
         try:
             problem = request_problem(raw)
@@ -221,35 +223,10 @@ class App:
                 # An edit in place leaves the folder's mtime alone: the tree signature
                 # misses it, so the file's own mtime decides.
                 self.loader.invalidate(match.route.file)
-            loaded = self.loader.load(match.route)
-            self._dispatch(loaded, exchange, sink, match.params)
+            self.loader.load(match.route).run(exchange, sink, match.params)
         except Exception as exc:
             self._answer_exception(exchange, sink, exc)
         return exchange
-
-    def _dispatch(
-        self,
-        loaded: LoadedRoute,
-        exchange: Exchange,
-        sink: Sink,
-        params: dict[str, str | list[str]],
-    ) -> None:
-        limit = loaded.config.body_size_limit or self.settings.body_size_limit
-        if loaded.kind == "app":
-            run_app_route(loaded.module, exchange, sink, params, body_limit=limit)
-        elif loaded.kind == "edge":
-            assert loaded.handler is not None  # the loader guarantees a handler for edge files
-            run_edge_route(loaded.handler, exchange, sink, params, body_limit=limit)
-        else:
-            assert loaded.handler is not None  # the loader guarantees a handler for pages files
-            run_pages_route(
-                loaded.handler,
-                t.cast("t.Any", loaded.config),
-                exchange,
-                sink,
-                params,
-                external_resolver_timeout=self.settings.external_resolver_timeout,
-            )
 
     @staticmethod
     def _clean_destination(raw: RawRequest) -> str:

@@ -1,7 +1,7 @@
 """Per-route configuration: the validated form of a route module's ``config`` / segment exports.
 
 The parsing and validation (camelCase and snake_case keys, did-you-mean for unknown keys,
-``bytes``-style sizes) lives in :mod:`routekit._config_parse`; this module holds the value
+``bytes``-style sizes) lives in :mod:`routekit.loader._config_parse`; this module holds the value
 objects the runtime reads on every request.
 """
 
@@ -64,9 +64,10 @@ class PagesConfig:
 class AppRouteConfig:
     """An app route's segment config exports (``dynamic``, ``revalidate``...), validated.
 
-    Only ``dynamic`` and ``body_size_limit`` (routekit's own: the most body bytes the route
-    accepts, ``None`` for the project's ``body_size_limit``) change request-time behaviour;
-    the rest are accepted for compatibility and listed in the docs.
+    Only ``body_size_limit`` (routekit's own: the most body bytes the route accepts, ``None``
+    for the project's ``body_size_limit``) changes how a request is answered. The Next.js
+    exports are validated and kept, but routekit has no static generation and no cache, so
+    every request runs the handler.
     """
 
     dynamic: t.Literal["auto", "force-dynamic", "force-static", "error"] = "auto"

@@ -14,6 +14,7 @@ import typing as t
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from ._js.sizes import parse_size
 from .config import DEFAULT_BODY_LIMIT, SizeLimit
 from .errors import SettingsError
 
@@ -162,12 +163,8 @@ def _check_extensions(key: str, value: object, source: str) -> tuple[str, ...]:
             f'{key} must be a non-empty list of strings, e.g. ["py"] or ["api.py"]; got {value!r}.',
             source,
         )
+    _check_entries(key, value, source)
     for ext in value:
-        if not isinstance(ext, str) or not ext:
-            raise SettingsError(
-                f"{key} entries must be non-empty strings; got {ext!r} in {list(value)!r}.",
-                source,
-            )
         if ext.startswith("."):
             raise SettingsError(
                 f"{key} entries are written without the leading dot: use {ext[1:]!r}, not {ext!r}.",
@@ -204,19 +201,20 @@ def _check_names(key: str, value: object, source: str) -> tuple[str, ...]:
             f"got {value!r}.",
             source,
         )
-    for name in value:
-        if not isinstance(name, str) or not name:
-            raise SettingsError(
-                f"{key} entries must be non-empty strings; got {name!r} in {list(value)!r}.",
-                source,
-            )
+    _check_entries(key, value, source)
     return tuple(value)
 
 
-def _check_size(key: str, value: object, source: str) -> SizeLimit:
-    # Imported here: the size grammar lives with the pages body parser, above this module.
-    from .pages.body import parse_size
+def _check_entries(key: str, value: list[object] | tuple[object, ...], source: str) -> None:
+    for entry in value:
+        if not isinstance(entry, str) or not entry:
+            raise SettingsError(
+                f"{key} entries must be non-empty strings; got {entry!r} in {list(value)!r}.",
+                source,
+            )
 
+
+def _check_size(key: str, value: object, source: str) -> SizeLimit:
     if isinstance(value, bool) or not isinstance(value, (str, int)):
         raise SettingsError(
             f'{key} must be a number of bytes or a size like "10mb"; got {value!r}.', source

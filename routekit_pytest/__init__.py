@@ -15,9 +15,10 @@ import pytest
 pytest.register_assert_rewrite("routekit_pytest.asserts")
 
 if t.TYPE_CHECKING:
-    from ._accessors import JSONBodyError
-    from ._integrity import (
+    from routekit.errors import (
+        JSONBodyError,
         MockAccessorError,
+        RedirectLoopError,
         ResponseNotEndedError,
         RoutekitTestWarning,
         StaleImportWarning,
@@ -33,8 +34,8 @@ if t.TYPE_CHECKING:
         assert_status,
         format_transcript,
     )
-    from .client import AsyncClient, Client, RedirectLoopError, RequestKeywords
-    from .cookies import ResponseCookie
+    from .client import AsyncClient, Client, RequestKeywords
+    from .cookies import SetCookie
     from .live_server import LiveServer, LiveServerError, ServerError
     from .mocks import (
         MockResponse,
@@ -66,32 +67,32 @@ _EXPORTS = {
     "ClientResponse": "response",
     "CreateMocks": "plugin",
     "EnvOverrides": "overrides",
-    "JSONBodyError": "_accessors",
+    "JSONBodyError": "routekit.errors",
     "LiveServer": "live_server",
     "LiveServerError": "live_server",
     "MatchedRoute": "response",
-    "MockAccessorError": "_integrity",
+    "MockAccessorError": "routekit.errors",
     "MockResponse": "mocks",
     "Mocks": "mocks",
     "NDJSONLineError": "_readers",
-    "RedirectLoopError": "client",
+    "RedirectLoopError": "routekit.errors",
     "ReplayCase": "replay",
     "ReplayError": "replay",
     "ReplayReport": "replay",
     "RequestKeywords": "client",
-    "ResponseCookie": "cookies",
-    "ResponseNotEndedError": "_integrity",
+    "ResponseNotEndedError": "routekit.errors",
     "ResponseSnapshotExtension": "snapshot",
     "RouteRequest": "strategies",
     "RoutekitSettings": "overrides",
-    "RoutekitTestWarning": "_integrity",
+    "RoutekitTestWarning": "routekit.errors",
     "SentRequest": "response",
     "ServerError": "live_server",
     "ServerSentEvent": "sse",
-    "StaleImportWarning": "_integrity",
+    "SetCookie": "cookies",
+    "StaleImportWarning": "routekit.errors",
     "StreamTimeoutError": "_readers",
-    "UnawaitedCoroutineWarning": "_integrity",
-    "UnsentResponseWarning": "_integrity",
+    "UnawaitedCoroutineWarning": "routekit.errors",
+    "UnsentResponseWarning": "routekit.errors",
     "WebResponseView": "web",
     "assert_cookie": "asserts",
     "assert_header": "asserts",
@@ -130,7 +131,6 @@ __all__ = [
     "ReplayError",
     "ReplayReport",
     "RequestKeywords",
-    "ResponseCookie",
     "ResponseNotEndedError",
     "ResponseSnapshotExtension",
     "RouteRequest",
@@ -139,6 +139,7 @@ __all__ = [
     "SentRequest",
     "ServerError",
     "ServerSentEvent",
+    "SetCookie",
     "StaleImportWarning",
     "StreamTimeoutError",
     "UnawaitedCoroutineWarning",
@@ -167,7 +168,9 @@ def __getattr__(name: str) -> t.Any:
     module = _EXPORTS.get(name)
     if module is None:
         raise AttributeError(f"module 'routekit_pytest' has no attribute {name!r}")
-    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    # Relative names are the plugin's modules; the errors live in routekit.errors.
+    path = module if module.startswith("routekit.") else f".{module}"
+    value = getattr(importlib.import_module(path, __name__), name)
     globals()[name] = value
     return value
 

@@ -12,38 +12,18 @@ import typing as t
 from werkzeug.datastructures import Headers
 from werkzeug.http import parse_options_header
 
-from routekit.errors import RoutekitError
+from routekit.errors import JSONBodyError
 
-from .cookies import ResponseCookie, parse_set_cookie
+from .cookies import SetCookie, parse_set_cookie
 
 if t.TYPE_CHECKING:
     from routekit._wire import Exchange, Notice
 
-__all__ = ["JSONBodyError", "ResponseAccessors", "body_excerpt", "is_json_type"]
+__all__ = ["ResponseAccessors", "body_excerpt", "is_json_type"]
 
 _EXCERPT = 200
 # What res.json() sends, answered without werkzeug's option parsing (the client's hot path).
 _JSON_TYPES = frozenset({"application/json", "application/json; charset=utf-8"})
-
-
-class JSONBodyError(RoutekitError, ValueError):
-    """``res.json_data()`` on a response whose body is not JSON.
-
-    :param status: the response status code.
-    :param content_type: the response ``Content-Type`` (``None`` when absent).
-    :param excerpt: the start of the body.
-    """
-
-    def __init__(self, reason: str, status: int, content_type: str | None, excerpt: str) -> None:
-        self.status = status
-        self.content_type = content_type
-        self.excerpt = excerpt
-        ctype = content_type if content_type is not None else "no Content-Type"
-        super().__init__(
-            f"the response body is not JSON ({reason}): status {status}, {ctype}, "
-            f"body {excerpt}; read res.text instead, or make the handler answer with "
-            "res.json(...)."
-        )
 
 
 def is_json_type(content_type: str | None) -> bool:
@@ -161,9 +141,9 @@ class ResponseAccessors:
         return self.headers.get("location")
 
     @property
-    def cookies(self) -> dict[str, ResponseCookie]:
+    def cookies(self) -> dict[str, SetCookie]:
         """The ``Set-Cookie`` headers, parsed, by name (a later header for a name wins)."""
-        found: dict[str, ResponseCookie] = {}
+        found: dict[str, SetCookie] = {}
         for value in self.headers.getlist("set-cookie"):
             cookie = parse_set_cookie(value)
             if cookie is not None:

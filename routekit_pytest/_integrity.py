@@ -1,11 +1,12 @@
-"""What keeps a green test honest: the errors and warnings, and the per-test record behind them.
+"""What keeps a green test honest: the per-test record behind its errors and warnings.
 
 Three slips make a handler test pass while the handler is broken: an ``async def`` handler
 called without ``await`` (it never runs), a handler that returns without sending (the mock
 still says Node's default 200), and ``from lib.user import get_user`` in a route, which
 ``monkeypatch.setattr("lib.user.get_user", ...)`` never reaches. The plugin records each
 test (:class:`Tracker`), and reports them as :class:`RoutekitTestWarning` subclasses, which
-it turns into errors unless ``routekit_strict = false``.
+it turns into errors unless ``routekit_strict = false``. The error and warning classes
+live in :mod:`routekit.errors`, with the rest of the family.
 """
 
 from __future__ import annotations
@@ -21,7 +22,15 @@ import warnings
 import _pytest
 import pluggy
 
-from routekit.errors import RoutekitError
+from routekit.errors import (
+    MockAccessorError,
+    ResponseNotEndedError,
+    RoutekitError,
+    RoutekitTestWarning,
+    StaleImportWarning,
+    UnawaitedCoroutineWarning,
+    UnsentResponseWarning,
+)
 
 if t.TYPE_CHECKING:
     import types
@@ -64,41 +73,6 @@ _STOP = tuple(
     os.path.dirname(os.path.abspath(inspect.getfile(module))) + os.sep
     for module in (_pytest, pluggy)
 )
-
-
-class MockAccessorError(RoutekitError, AttributeError):
-    """A test accessor of the mock ``res`` (``res.headers``, ``res.json_data()``...) was read
-    where production has none: by the handler, or before the response ended.
-
-    Also an ``AttributeError``, as in production, where ``ApiResponse`` has no such name.
-    """
-
-
-class ResponseNotEndedError(MockAccessorError):
-    """A test accessor was read on a response that never ended: the handler did not run
-    (an un-awaited ``async def``) or did not send."""
-
-
-class RoutekitTestWarning(RoutekitError, UserWarning):
-    """A test that would pass although the handler is broken.
-
-    The plugin turns these into errors (``routekit_strict = true``, the default); silence one
-    test with ``@pytest.mark.filterwarnings("ignore::routekit_pytest.RoutekitTestWarning")``.
-    """
-
-
-class UnsentResponseWarning(RoutekitTestWarning):
-    """A handler returned without sending a response (a mock, ``call_handler`` or ``client``)."""
-
-
-class UnawaitedCoroutineWarning(RoutekitTestWarning):
-    """A coroutine made during the test was never awaited: an ``async def`` handler (or
-    anything else) called without ``await`` never ran."""
-
-
-class StaleImportWarning(RoutekitTestWarning):
-    """A route the test ran holds its own reference (``from lib.user import get_user``) to a
-    function the test replaced in its home module, so the route still calls the original."""
 
 
 class Tracker:

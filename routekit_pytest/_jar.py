@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from .cookies import ResponseCookie
+    from .cookies import SetCookie
 
 __all__ = ["CookieJar"]
 
@@ -75,7 +75,7 @@ class CookieJar:
         now = time.time()
         return sum(not c.expired(now) for c in self._cookies.values())
 
-    def store(self, cookie: ResponseCookie, host: str, request_path: str) -> None:
+    def store(self, cookie: SetCookie, host: str, request_path: str) -> None:
         """Store (or delete) *cookie*, received in answer to a request to *host*/*request_path*."""
         hostname = _hostname(host)
         if cookie.domain:

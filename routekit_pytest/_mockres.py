@@ -27,7 +27,7 @@ if t.TYPE_CHECKING:
 
     from routekit._wire import Exchange, Notice
 
-    from .cookies import ResponseCookie
+    from .cookies import SetCookie
 
 __all__ = ["OVERRIDES", "TEST_ACCESSORS", "MockResponse"]
 
@@ -165,7 +165,7 @@ class MockResponse(ApiResponse):
         @property
         def redirect_url(self) -> str | None: ...
         @property
-        def cookies(self) -> dict[str, ResponseCookie]: ...
+        def cookies(self) -> dict[str, SetCookie]: ...
         @property
         def revalidated(self) -> list[str]: ...
         @property

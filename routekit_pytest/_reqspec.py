@@ -1,10 +1,12 @@
 """The request keywords shared by ``create_mocks()`` and the test client, turned into bytes.
 
 One signature everywhere (as werkzeug's ``EnvironBuilder`` does for its client): ``method``,
-``url``, ``query``, ``headers``, ``cookies``, ``json``/``form``/``data``/``files``,
-``content_type`` and ``auth``. Contradictory keywords fail at once with a ``TypeError``
-naming what to drop. The result is a :class:`~routekit._wire.RawRequest`, built directly:
-no WSGI environ on the hot path.
+``url``, and the :class:`SpecKeywords` ``query``, ``headers``, ``cookies``,
+``json``/``form``/``data``/``files``, ``content_type`` and ``auth``. :meth:`RequestSpec.build`
+checks them once (contradictory keywords fail at once with a ``TypeError`` naming what to
+drop) and encodes the body once; the frozen :class:`RequestSpec` then gives the
+:class:`~routekit._wire.RawRequest`, built directly (no WSGI environ on the hot path), and
+the next request of a redirect chain (the idea of httpx's ``_build_redirect_request``).
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import base64
 import io
 import json as _json
 import typing as t
+from dataclasses import dataclass, replace
 from urllib.parse import quote, urlencode, urlsplit
 
 from werkzeug.datastructures import FileStorage, MultiDict
@@ -25,6 +28,8 @@ __all__ = [
     "NO_BODY",
     "BodySpec",
     "HeadersArg",
+    "RequestSpec",
+    "SpecKeywords",
     "build_raw",
     "check_conflicts",
     "encode_body",
@@ -45,6 +50,27 @@ MISSING: t.Final = _Missing()
 HeadersArg = t.Mapping[str, str] | t.Iterable[tuple[str, str]] | None
 QueryArg = t.Mapping[str, t.Any] | t.Iterable[tuple[str, t.Any]] | str | None
 FileValue = t.Any  # bytes | str | a binary file | (filename, content[, content_type])
+FormArg = t.Mapping[str, t.Any] | t.Iterable[tuple[str, t.Any]] | None
+FilesArg = t.Mapping[str, FileValue | list[FileValue]] | None
+AuthArg = str | tuple[str, str] | None
+
+
+class SpecKeywords(t.TypedDict, total=False):
+    """The request keywords of ``create_mocks()``, ``create_web_request()`` and the client.
+
+    The names are :class:`RequestSpec`'s fields (a test holds the two lists equal).
+    """
+
+    query: QueryArg
+    headers: HeadersArg
+    cookies: t.Mapping[str, str] | None
+    json: object
+    form: FormArg
+    data: bytes | str | None
+    files: FilesArg
+    content_type: str | None
+    auth: AuthArg
+
 
 # Characters kept as they are when quoting a path typed by a test (existing escapes included).
 _PATH_SAFE = "/:@!$&'()*+,;=-._~%"
@@ -278,3 +304,123 @@ def build_raw(
         scheme,
         host,
     )
+
+
+_REDIRECT_TO_GET = frozenset({303})
+_REDIRECT_POST_TO_GET = frozenset({301, 302})
+
+
+@dataclass(frozen=True, slots=True)
+class RequestSpec:
+    """One request as a test describes it: keywords checked once, the body encoded once.
+
+    Build it with :meth:`build`; :meth:`to_raw` gives the request a browser would send and
+    :meth:`redirected` the next request of a redirect chain.
+
+    :param method: the method, sent as given.
+    :param url: a path with an optional query, or an absolute URL.
+    :param headers: the header lines (default headers first, then the request's own).
+    :param body: the encoded body; *body_keyword* names the keyword it came from.
+    """
+
+    method: str
+    url: str
+    query: QueryArg = None
+    headers: tuple[tuple[str, str], ...] = ()
+    cookies: t.Mapping[str, str] | None = None
+    content_type: str | None = None
+    auth: AuthArg = None
+    body: BodySpec = NO_BODY
+    body_keyword: str | None = None
+
+    @classmethod
+    def build(
+        cls,
+        caller: str,
+        method: str,
+        url: str,
+        keywords: SpecKeywords,
+        *,
+        default_headers: t.Iterable[tuple[str, str]] = (),
+        also: t.Mapping[str, object] | None = None,
+    ) -> RequestSpec:
+        """Check *keywords* for one request and encode its body.
+
+        :param caller: the function named in errors (``create_mocks``, ``client.post``).
+        :param default_headers: headers sent before the request's own (a client's).
+        :param also: other keywords of the caller that take part in the checks
+            (``create_mocks(body=...)`` is a body too).
+        :raises TypeError: contradictory keywords, naming the one to drop.
+        """
+        if keywords or also:  # a bare get(url) is the common case: nothing to check
+            given = {k: v for k, v in keywords.items() if v is not None and v is not MISSING}
+            check_conflicts(caller, url, {**given, **(also or {})})
+        body, body_keyword = NO_BODY, None
+        for name in _BODY_KEYWORDS:
+            value = keywords.get(name, MISSING)
+            if value is not MISSING and (value is not None or name == "json"):  # json=None: null
+                body_keyword = name
+                body = encode_body(
+                    json=keywords.get("json", MISSING),
+                    form=keywords.get("form"),
+                    data=keywords.get("data"),
+                    files=keywords.get("files"),
+                )
+                break
+        return cls(
+            method,
+            url,
+            keywords.get("query"),
+            (*default_headers, *_header_items(keywords.get("headers"))),
+            keywords.get("cookies"),
+            keywords.get("content_type"),
+            keywords.get("auth"),
+            body,
+            body_keyword,
+        )
+
+    def to_raw(
+        self,
+        *,
+        base_scheme: str = "http",
+        base_host: str = "localhost:3000",
+        jar_cookie: str | None = None,
+    ) -> RawRequest:
+        """The :class:`RawRequest` a browser would send (see :func:`build_raw`)."""
+        return build_raw(
+            self.method,
+            self.url,
+            base_scheme=base_scheme,
+            base_host=base_host,
+            query=self.query,
+            headers=self.headers,
+            cookies=self.cookies,
+            jar_cookie=jar_cookie,
+            body=self.body,
+            content_type=self.content_type,
+            auth=self.auth,
+        )
+
+    def redirected(self, status: int, url: str) -> RequestSpec:
+        """The request that follows a *status* redirect to *url*, as browsers send it.
+
+        A 303, and a 301/302 answering a POST, become a GET (a HEAD stays a HEAD) without
+        the body and its ``Content-*`` headers; the query and the per-request cookies go
+        with the first request only.
+        """
+        method = self.method
+        spec = replace(self, url=url, query=None, cookies=None)
+        if status in _REDIRECT_TO_GET or (
+            status in _REDIRECT_POST_TO_GET and method.upper() == "POST"
+        ):
+            spec = replace(
+                spec,
+                method="GET" if method.upper() != "HEAD" else method,
+                headers=tuple(
+                    (k, v) for k, v in self.headers if not k.lower().startswith("content-")
+                ),
+                content_type=None,
+                body=NO_BODY,
+                body_keyword=None,
+            )
+        return spec

@@ -13,8 +13,10 @@ import json
 import typing as t
 from dataclasses import fields
 
-from ._accessors import JSONBodyError, ResponseAccessors, is_json_type
-from .cookies import ResponseCookie
+from routekit.errors import JSONBodyError
+
+from ._accessors import ResponseAccessors, is_json_type
+from .cookies import SetCookie
 
 if t.TYPE_CHECKING:
     from .mocks import MockResponse
@@ -33,7 +35,7 @@ __all__ = [
 
 _MAX_BODY_CHARS = 2000
 _MAX_BODY_LINES = 40
-_COOKIE_ATTRS = tuple(f.name for f in fields(ResponseCookie) if f.name not in ("name", "value"))
+_COOKIE_ATTRS = tuple(f.name for f in fields(SetCookie) if f.name not in ("name", "value"))
 
 
 def _view(res: AnyResponse, helper: str) -> ResponseAccessors:
@@ -144,10 +146,10 @@ def assert_redirect(res: AnyResponse, location: str, status: int | None = None) 
 
 def assert_cookie(
     res: AnyResponse, name: str, value: str | None = None, **attrs: t.Any
-) -> ResponseCookie:
+) -> SetCookie:
     """Assert the response sets cookie *name* (with *value* and attributes when given).
 
-    Attributes are the :class:`~routekit_pytest.ResponseCookie` fields: ``path``,
+    Attributes are the :class:`~routekit_pytest.SetCookie` fields: ``path``,
     ``domain``, ``expires``, ``max_age``, ``secure``, ``http_only``, ``same_site``... Returns
     the cookie for further checks.
     """

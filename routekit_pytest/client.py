@@ -20,19 +20,11 @@ from werkzeug.datastructures import Headers
 
 from routekit import _aio
 from routekit._wire import NOTICE_UNENDED, BufferSink, Exchange, RawRequest
-from routekit.errors import RoutekitError
+from routekit.errors import RedirectLoopError, RoutekitError
 
 from . import _integrity
 from ._jar import CookieJar
-from ._reqspec import (
-    MISSING,
-    NO_BODY,
-    BodySpec,
-    build_raw,
-    check_conflicts,
-    encode_body,
-    split_url,
-)
+from ._reqspec import RequestSpec, SpecKeywords, split_url
 from ._stream import QueueSink
 from .cookies import parse_set_cookie
 from .response import ClientResponse, SentRequest, _Stream
@@ -42,31 +34,18 @@ if t.TYPE_CHECKING:
 
     from routekit.app import App
 
-    from ._reqspec import FileValue, HeadersArg, QueryArg
+    from ._reqspec import HeadersArg
 
-__all__ = ["AsyncClient", "Client", "RedirectLoopError", "RequestKeywords"]
+__all__ = ["AsyncClient", "Client", "RequestKeywords"]
 
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
-_BODY_KEYWORDS = frozenset({"json", "form", "data", "files"})
 _MAX_REDIRECTS = 20
 
 
-class RedirectLoopError(RoutekitError):
-    """Following redirects came back to a URL already visited, or took too many hops."""
+class RequestKeywords(SpecKeywords, total=False):
+    """The keywords every client method takes (see :meth:`Client.request`): the request's
+    own (:class:`~routekit_pytest._reqspec.SpecKeywords`) and the client's options."""
 
-
-class RequestKeywords(t.TypedDict, total=False):
-    """The keywords every client method takes (see :meth:`Client.request`)."""
-
-    query: QueryArg
-    headers: HeadersArg
-    cookies: t.Mapping[str, str] | None
-    json: object
-    form: t.Mapping[str, t.Any] | t.Iterable[tuple[str, t.Any]] | None
-    data: bytes | str | None
-    files: t.Mapping[str, FileValue | list[FileValue]] | None
-    content_type: str | None
-    auth: str | tuple[str, str] | None
     follow_redirects: bool | None
     raise_errors: bool | None
     stream: bool
@@ -74,6 +53,8 @@ class RequestKeywords(t.TypedDict, total=False):
 
 
 ResponseObserver = t.Callable[[ClientResponse], None]
+#: The keywords of :class:`RequestKeywords` that are the client's, not the request's.
+_OPTIONS = ("follow_redirects", "raise_errors", "stream", "timeout")
 
 
 class Client:
@@ -173,36 +154,21 @@ class Client:
         :raises TypeError: contradictory keywords (two bodies, ``auth=`` and an
             ``Authorization`` header...).
         """
-        # A bare client.get(url) (or url + json=) is the common case: skip what it cannot need.
-        if spec:
-            given = {k: v for k, v in spec.items() if v is not None and v is not MISSING}
-            check_conflicts(f"client.{method.lower()}", url, given)
         follow = spec.get("follow_redirects")
         follow = self.follow_redirects if follow is None else follow
         raise_errors = spec.get("raise_errors")
         raise_errors = self.raise_errors if raise_errors is None else raise_errors
-        body = NO_BODY
-        if not spec.keys().isdisjoint(_BODY_KEYWORDS):
-            body = encode_body(
-                json=spec.get("json", MISSING),
-                form=spec.get("form"),
-                data=spec.get("data"),
-                files=spec.get("files"),
-            )
-        headers = list(self.headers.items()) if self.headers else []
-        extra = spec.get("headers")
-        if extra is not None:
-            headers.extend(extra.items() if isinstance(extra, t.Mapping) else extra)
         stream = bool(spec.get("stream", False))
         timeout = spec.get("timeout")
-        hop = {
-            "query": spec.get("query"),
-            "headers": headers,
-            "cookies": spec.get("cookies"),
-            "content_type": spec.get("content_type"),
-            "auth": spec.get("auth"),
-        }
-        response = self._send(method, url, body, hop, raise_errors, stream, timeout)
+        keywords = {k: v for k, v in spec.items() if k not in _OPTIONS} if spec else spec
+        request = RequestSpec.build(
+            f"client.{method.lower()}",
+            method,
+            url,
+            t.cast("SpecKeywords", keywords),
+            default_headers=self.headers.items() if self.headers else (),
+        )
+        response = self._send(request, raise_errors, stream, timeout)
         history: list[ClientResponse] = []
         if not follow or response.status_code not in _REDIRECTS:
             response.history = history
@@ -213,54 +179,29 @@ class Client:
             target = urljoin(response.request.full_url, response.redirect_url)
             if urlsplit(target).netloc != urlsplit(response.request.full_url).netloc:
                 break  # another site: not served by this app, so not followed
-            if response.status_code == 303 or (
-                response.status_code in (301, 302) and method.upper() == "POST"
-            ):
-                method = "GET" if method.upper() != "HEAD" else method
-                body = BodySpec(None, None)
-                hop["content_type"] = None
-                hop["headers"] = [
-                    (k, v) for k, v in headers if not k.lower().startswith("content-")
-                ]
-            if (method.upper(), target) in seen or len(history) >= _MAX_REDIRECTS:
+            request = request.redirected(response.status_code, target)
+            if (request.method.upper(), target) in seen or len(history) >= _MAX_REDIRECTS:
                 chain = " -> ".join([*(r.request.url for r in history), response.request.url])
                 raise RedirectLoopError(
                     f"redirect loop or more than {_MAX_REDIRECTS} redirects: {chain} -> {target}"
                 )
-            seen.add((method.upper(), target))
-            hop["query"] = None
-            hop["cookies"] = None  # per-request cookies go with the first request only
+            seen.add((request.method.upper(), target))
             response.close()
             history.append(response)
-            response = self._send(method, target, body, hop, raise_errors, stream, timeout)
+            response = self._send(request, raise_errors, stream, timeout)
         response.history = history
         return response
 
     def _send(
-        self,
-        method: str,
-        url: str,
-        body: BodySpec,
-        hop: dict[str, t.Any],
-        raise_errors: bool,
-        stream: bool,
-        timeout: float | None,
+        self, request: RequestSpec, raise_errors: bool, stream: bool, timeout: float | None
     ) -> ClientResponse:
         jar_cookie: str | None = None
         if self.cookie_jar:  # an empty jar has nothing to send: no URL split, no clock
-            scheme, host, path, _ = split_url(url, self._scheme, self._host)
+            scheme, host, path, _ = split_url(request.url, self._scheme, self._host)
             jar_cookie = self.cookie_jar.header_for(scheme, host, path or "/")
-        raw = build_raw(
-            method,
-            url,
-            base_scheme=self._scheme,
-            base_host=self._host,
-            jar_cookie=jar_cookie,
-            body=body,
-            **hop,
-        )
+        raw = request.to_raw(base_scheme=self._scheme, base_host=self._host, jar_cookie=jar_cookie)
         sent = SentRequest(
-            raw.method, raw.url, raw.headers, body.content or b"", raw.scheme, raw.host
+            raw.method, raw.url, raw.headers, request.body.content or b"", raw.scheme, raw.host
         )
         if stream:
             response = self._start_stream(raw, sent, raise_errors, timeout)

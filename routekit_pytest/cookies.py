@@ -1,4 +1,9 @@
-"""Parsed ``Set-Cookie`` headers: what a test reads from ``res.cookies``."""
+"""Parsed ``Set-Cookie`` headers: what a test reads from ``res.cookies``.
+
+:class:`SetCookie` is one header as a client received it (the value as sent beside the
+decoded one, whether it deletes the cookie): another concept than the cookie a handler
+sets, ``routekit.web.ResponseCookie``, hence its own name.
+"""
 
 from __future__ import annotations
 
@@ -13,12 +18,12 @@ from werkzeug.http import parse_date
 if t.TYPE_CHECKING:
     from datetime import datetime
 
-__all__ = ["ResponseCookie", "parse_set_cookie"]
+__all__ = ["SetCookie", "parse_set_cookie"]
 
 
 @dataclass(frozen=True, slots=True)
-class ResponseCookie:
-    """One ``Set-Cookie`` header of a response, with its attributes.
+class SetCookie:
+    """One ``Set-Cookie`` header of a response as the client received it, with its attributes.
 
     :param name: the cookie name.
     :param value: the value, percent-decoded as the ``cookie`` package's ``parse`` does
@@ -73,7 +78,7 @@ def _decode(raw: str) -> str:
         return raw
 
 
-def parse_set_cookie(header: str) -> ResponseCookie | None:
+def parse_set_cookie(header: str) -> SetCookie | None:
     """Parse one ``Set-Cookie`` header value; ``None`` when it has no ``name=value`` pair.
 
     Written here because werkzeug parses only request ``Cookie`` headers publicly.
@@ -108,4 +113,4 @@ def parse_set_cookie(header: str) -> ResponseCookie | None:
             fields["same_site"] = value or None
         elif key == "partitioned":
             fields["partitioned"] = True
-    return ResponseCookie(name=name, value=_decode(raw), raw_value=raw, **fields)
+    return SetCookie(name=name, value=_decode(raw), raw_value=raw, **fields)

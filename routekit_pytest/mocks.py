@@ -13,14 +13,14 @@ from __future__ import annotations
 import typing as t
 
 from routekit._aio import call_maybe_async
-from routekit._config_parse import parse_pages_config
 from routekit._wire import Exchange
 from routekit.config import PagesConfig
+from routekit.loader._config_parse import parse_pages_config
 from routekit.pages.request import ApiRequest, build_request
 
 from . import _integrity
 from ._mockres import OVERRIDES, TEST_ACCESSORS, MockResponse
-from ._reqspec import MISSING, NO_BODY, build_raw, check_conflicts, encode_body
+from ._reqspec import MISSING, RequestSpec, SpecKeywords
 
 if t.TYPE_CHECKING:
     from routekit._wire import RawRequest
@@ -40,6 +40,7 @@ __all__ = [
 
 _MOCK_FILE = "<create_mocks config>"
 _UNSET: t.Any = object()
+
 
 class Mocks(t.NamedTuple):
     """What :func:`create_mocks` returns: ``req, res = create_mocks(...)``."""
@@ -64,35 +65,19 @@ def _exchange_for(
     auth: str | tuple[str, str] | None,
     body: object,
 ) -> Exchange:
-    has_body = json is not MISSING or form is not None or data is not None or files is not None
-    given: dict[str, object] = {}
-    if query is not None:
-        given["query"] = query
-    if headers is not None:
-        given["headers"] = headers
-    if cookies is not None:
-        given["cookies"] = cookies
-    if has_body:
-        for name, value in (("json", json), ("form", form), ("data", data), ("files", files)):
-            if value is not None and value is not MISSING:
-                given[name] = value
-    if content_type is not None:
-        given["content_type"] = content_type
-    if auth is not None:
-        given["auth"] = auth
-    if body is not None and body is not _UNSET:
-        given["body"] = body
-    check_conflicts(caller, url, given)
-    raw: RawRequest = build_raw(
-        method,
-        url,
-        query=query,
-        headers=headers,
-        cookies=cookies,
-        body=encode_body(json=json, form=form, data=data, files=files) if has_body else NO_BODY,
-        content_type=content_type,
-        auth=auth,
-    )
+    keywords: SpecKeywords = {
+        "query": query,
+        "headers": headers,
+        "cookies": cookies,
+        "json": json,
+        "form": form,
+        "data": data,
+        "files": files,
+        "content_type": content_type,
+        "auth": auth,
+    }
+    also = None if body is None or body is _UNSET else {"body": body}
+    raw: RawRequest = RequestSpec.build(caller, method, url, keywords, also=also).to_raw()
     return Exchange(raw, mode="test")
 
 

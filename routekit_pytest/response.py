@@ -22,8 +22,6 @@ if t.TYPE_CHECKING:
 
 __all__ = ["ClientResponse", "MatchedRoute", "SentRequest"]
 
-_STREAM_TIMEOUT = 10.0
-
 
 @dataclass(frozen=True, slots=True)
 class MatchedRoute:

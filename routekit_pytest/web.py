@@ -1,8 +1,8 @@
 """Unit-test helpers for app-route and edge handlers (Web ``Request`` in, ``Response`` out).
 
-``create_web_request()`` (the runtime's own, from :mod:`routekit.web.testing`) takes the
-same keywords as ``create_mocks()``; ``read_web_response()`` gives a returned ``Response``
-the accessors of the mock response.
+``create_web_request()`` (built in :mod:`routekit_pytest._webrequest`) takes the same
+keywords as ``create_mocks()``; ``read_web_response()`` gives a returned ``Response`` the
+accessors of the mock response.
 """
 
 from __future__ import annotations
@@ -10,9 +10,9 @@ from __future__ import annotations
 import typing as t
 
 from routekit.web.response import Response
-from routekit.web.testing import create_web_request
 
 from ._accessors import ResponseAccessors
+from ._webrequest import create_web_request
 
 if t.TYPE_CHECKING:
     from routekit._wire import Exchange

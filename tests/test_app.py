@@ -12,10 +12,11 @@ import typing as t
 import pytest
 
 from routekit import _env
-from routekit import loader as loader_module
 from routekit._wire import BufferSink, Exchange, RawRequest
 from routekit.app import App
 from routekit.errors import RouteDefinitionError, SettingsError
+from routekit.loader import importer as loader_importer
+from routekit.loader import registry as loader_registry
 from routekit.routing.discovery import discover
 
 if t.TYPE_CHECKING:
@@ -41,9 +42,9 @@ def isolated(monkeypatch: pytest.MonkeyPatch) -> t.Iterator[types.ModuleType]:
 
     The ``rk_app_probe`` module records every execution of a route file (``probe.runs``).
     """
-    monkeypatch.setattr(loader_module, "_loaders", {})
-    monkeypatch.setattr(loader_module, "_roots", set())
-    monkeypatch.setattr(loader_module, "_stashes", {})
+    monkeypatch.setattr(loader_registry, "_loaders", {})
+    monkeypatch.setattr(loader_importer, "_roots", set())
+    monkeypatch.setattr(loader_importer, "_stashes", {})
     monkeypatch.setattr(_env, "_loaded", {})
     monkeypatch.delenv("ROUTEKIT_ENV", raising=False)
     for key in [key for key in os.environ if key.startswith(PREFIX)]:
@@ -614,6 +615,27 @@ def test_app_runs_root_middleware(tmp_path: Path) -> None:
     hello, _ = _send(app, "/api/hello")
     assert hello.body == b"hello"
     assert ("x-from-middleware", "yes") in hello.headers
+
+
+@pytest.mark.parametrize("name", ["middleware.py", "proxy.py"])
+def test_app_development_reloads_an_edited_middleware_file(tmp_path: Path, name: str) -> None:
+    """An in-place edit of proxy.py took no effect: only middleware.py was watched (issue 13)."""
+    function = name.removesuffix(".py")
+    source = """
+        from routekit import NextResponse
+
+        def {function}(request):
+            response = NextResponse.next()
+            response.headers.set("x-version", "{version}")
+            return response
+    """
+    files = {name: source.format(function=function, version="1"), "pages/api/hello.py": HELLO}
+    _write(tmp_path, files)
+    app = App(tmp_path, dev=True)
+    assert ("x-version", "1") in _send(app, "/api/hello")[0].headers
+    # Same size, edited in place: the root folder's mtime does not change.
+    _later(tmp_path, {name: source.format(function=function, version="2")})
+    assert ("x-version", "2") in _send(app, "/api/hello")[0].headers
 
 
 def test_app_middleware_setting_off_skips_it(tmp_path: Path) -> None:

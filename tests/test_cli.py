@@ -17,10 +17,11 @@ import pytest
 
 import routekit
 from routekit import _env
-from routekit import loader as loader_module
 from routekit._cli import serve as serve_module
 from routekit.app import App
 from routekit.cli import format_route_table, main
+from routekit.loader import importer as loader_importer
+from routekit.loader import registry as loader_registry
 
 if t.TYPE_CHECKING:
     from collections.abc import Iterator
@@ -78,9 +79,9 @@ URL              FILE                     KIND   METHODS
 
 @pytest.fixture(autouse=True)
 def isolated(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.setattr(loader_module, "_loaders", {})
-    monkeypatch.setattr(loader_module, "_roots", set())
-    monkeypatch.setattr(loader_module, "_stashes", {})
+    monkeypatch.setattr(loader_registry, "_loaders", {})
+    monkeypatch.setattr(loader_importer, "_roots", set())
+    monkeypatch.setattr(loader_importer, "_stashes", {})
     monkeypatch.setattr(_env, "_loaded", {})
     monkeypatch.delenv("ROUTEKIT_ENV", raising=False)
     monkeypatch.delenv("RKCLI_SECRET", raising=False)

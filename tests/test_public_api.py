@@ -9,7 +9,15 @@ import pytest
 
 import routekit_pytest
 
-PACKAGES = ["routekit", "routekit_pytest", "routekit.routing", "routekit.web"]
+PACKAGES = [
+    "routekit",
+    "routekit_pytest",
+    "routekit.connect",
+    "routekit.errors",
+    "routekit.loader",
+    "routekit.routing",
+    "routekit.web",
+]
 
 
 def _public(module: types.ModuleType) -> set[str]:
@@ -54,3 +62,45 @@ def test_public_api_routekit_pytest_lazy_names_match_all() -> None:
 def test_public_api_routekit_pytest_unknown_name() -> None:
     with pytest.raises(AttributeError, match="module 'routekit_pytest' has no attribute 'nope'"):
         routekit_pytest.nope  # noqa: B018
+
+
+# What a handler file imports from routekit; the rest lives in the submodule that owns it.
+HANDLERS_WORLD = {
+    "App", "ApiRequest", "ApiResponse", "Handler", "Headers", "NextRequest", "NextResponse",
+    "NextURL", "Request", "Response", "RouteContext", "URLSearchParams", "cookies", "cors",
+    "create_router", "draft_mode", "fetch", "fetch_sync", "headers", "load_handler",
+    "not_found", "permanent_redirect", "redirect", "run_middleware", "serialize_cookie",
+}  # fmt: skip
+ELSEWHERE = {
+    "routekit.config": ["AppRouteConfig", "PagesConfig"],
+    "routekit.connect": ["Router"],
+    "routekit.errors": [
+        "BodyTooLargeError",
+        "ConfigError",
+        "IncompleteBodyError",
+        "RequestBodyError",
+        "RequestError",
+        "ResponseAbortedError",
+        "RoutekitError",
+        "SettingsError",
+    ],
+    "routekit.routing": ["Match", "ParamDecodeError", "Route", "RouteTable", "discover"],
+    "routekit.settings": ["Settings", "load_settings"],
+}
+
+
+def test_public_api_routekit_exports_the_handlers_world() -> None:
+    import routekit
+
+    # Typing names for handlers (a Handler protocol, RouteContext...) may join them.
+    assert HANDLERS_WORLD - set(routekit.__all__) == set()
+
+
+@pytest.mark.parametrize(("module", "names"), sorted(ELSEWHERE.items()))
+def test_public_api_the_rest_lives_in_its_own_module(module: str, names: list[str]) -> None:
+    import routekit
+
+    found = importlib.import_module(module)
+    for name in names:
+        assert getattr(found, name).__name__ == name
+        assert name not in routekit.__all__

@@ -1,4 +1,7 @@
-"""BodyReader (routekit/_wire.py): every body read checks the declared length and the limit."""
+"""BodyReader (routekit/_wire.py): the one bounded body reader, on werkzeug's LimitedStream.
+
+Every body read checks the declared length and the limit.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from werkzeug.exceptions import ClientDisconnected
+from werkzeug.wsgi import LimitedStream
 
 from routekit._wire import BodyReader, Exchange, RawRequest
 from routekit.errors import BodyTooLargeError, IncompleteBodyError
@@ -124,3 +128,46 @@ def test_a_body_error_from_an_inner_reader_passes_through_unchanged() -> None:
     inner = BodyReader(io.BytesIO(b"x" * 20), None, 5, "5b")
     with pytest.raises(BodyTooLargeError, match="Body exceeded 5b limit"):
         BodyReader(inner, 20).read()
+
+
+class _Broken(io.RawIOBase):
+    """A source with readinto (werkzeug's LimitedStream takes that path) that fails."""
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: object) -> int:
+        raise ConnectionResetError("peer reset")
+
+
+def test_body_reader_is_werkzeugs_limited_stream() -> None:
+    reader = BodyReader(io.BytesIO(b"hello world"), 5)
+    assert isinstance(reader, LimitedStream)
+    assert reader.read() == b"hello"
+    assert reader.read(10) == b""  # past the declared length: the end, not werkzeug's 413
+
+
+def test_body_reader_without_a_length_reads_to_the_end_in_chunks() -> None:
+    reader = BodyReader(io.BytesIO(b"x" * 200_000))
+    assert len(reader.read(70_000)) == 70_000
+    assert len(reader.read()) == 130_000
+    assert reader.ended
+
+
+def test_body_reader_a_transport_error_of_a_readinto_source_is_an_incomplete_body() -> None:
+    with pytest.raises(IncompleteBodyError, match="could not be read: peer reset") as info:
+        BodyReader(_Broken(), 10).read(4)
+    assert isinstance(info.value.__cause__, ConnectionResetError)
+
+
+def test_body_reader_asks_the_source_for_no_more_than_may_still_arrive() -> None:
+    asked: list[int] = []
+
+    class Source:
+        def read(self, size: int = -1) -> bytes:
+            asked.append(size)
+            return b"x" * size
+
+    reader = BodyReader(Source(), 6)
+    assert reader.read(1 << 30) == b"x" * 6
+    assert asked == [6]

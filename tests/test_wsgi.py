@@ -13,11 +13,12 @@ import pytest
 from werkzeug.serving import make_server
 from werkzeug.test import Client, EnvironBuilder, run_wsgi_app
 
-from routekit import loader as loader_module
 from routekit._wire import Exchange, RawRequest
 from routekit._wsgi import LINGER, RequestHandler, WSGISink, raw_request_from_environ
 from routekit.app import App
 from routekit.errors import ResponseAbortedError
+from routekit.loader import importer as loader_importer
+from routekit.loader import registry as loader_registry
 
 if t.TYPE_CHECKING:
     from pathlib import Path
@@ -47,9 +48,9 @@ ROUTES = {
 
 @pytest.fixture(autouse=True)
 def isolated(monkeypatch: pytest.MonkeyPatch) -> t.Iterator[None]:
-    monkeypatch.setattr(loader_module, "_loaders", {})
-    monkeypatch.setattr(loader_module, "_roots", set())
-    monkeypatch.setattr(loader_module, "_stashes", {})
+    monkeypatch.setattr(loader_registry, "_loaders", {})
+    monkeypatch.setattr(loader_importer, "_roots", set())
+    monkeypatch.setattr(loader_importer, "_stashes", {})
     modules = dict(sys.modules)
     path = list(sys.path)
     for name in list(sys.modules):

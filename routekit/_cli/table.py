@@ -7,6 +7,7 @@ import typing as t
 from dataclasses import dataclass
 
 from ..errors import ModuleDefinitionError, RouteImportError
+from ..loader import AppRoute
 from ..routing._hints import Hint, tree_hints
 from .style import Style
 
@@ -60,7 +61,7 @@ def inspect(app: App, *, check: bool = False) -> Inspection:
             problems.append(exc)
             rows.append(Row(route, route.kind, None, ok=False))
             continue
-        methods = tuple(sorted(loaded.methods)) if loaded.kind == "app" else ("*",)
+        methods = tuple(sorted(loaded.methods)) if isinstance(loaded, AppRoute) else ("*",)
         # An app route without methods loads, and check() words the problem (from the cache).
         found = app.loader.check([route]) if not methods else []
         problems += found

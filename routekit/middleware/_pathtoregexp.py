@@ -13,14 +13,12 @@ import re
 import warnings
 from dataclasses import dataclass
 
-__all__ = ["PathSyntaxError", "Token", "compile_js", "js_to_python", "parse", "tokens_to_regex"]
+from ..errors import PathSyntaxError
+
+__all__ = ["Token", "compile_js", "js_to_python", "parse", "tokens_to_regex"]
 
 _DELIMITER = "/#?"
 _PREFIXES = "./"
-
-
-class PathSyntaxError(ValueError):
-    """A malformed source, with path-to-regexp's own ``TypeError`` text."""
 
 
 @dataclass(slots=True)

@@ -21,9 +21,10 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from urllib.parse import parse_qsl
 
-from ..errors import ConfigError
-from ..pages.cookies import parse_cookie_header
-from ._pathtoregexp import PathSyntaxError, compile_js, js_to_python, parse, tokens_to_regex
+from .._js.cookies import parse_cookie_header
+from .._js.headers import HeaderValue, IncomingHeaders
+from ..errors import ConfigError, PathSyntaxError
+from ._pathtoregexp import compile_js, js_to_python, parse, tokens_to_regex
 
 __all__ = [
     "DEFAULT_MATCHER",
@@ -79,12 +80,18 @@ class HasCondition:
     regex: re.Pattern[str] | None = field(default=None, compare=False)
 
     def test(
-        self, headers: Mapping[str, str], cookies: Mapping[str, str], query: Mapping[str, list[str]]
+        self,
+        headers: Mapping[str, HeaderValue],
+        cookies: Mapping[str, str],
+        query: Mapping[str, list[str]],
     ) -> bool:
-        """Whether this condition holds for the lower-cased *headers*, *cookies* and *query*."""
-        found: str | list[str] | None
+        """Whether this condition holds for the request's (Node-folded) *headers*, *cookies*
+        and *query*."""
+        found: HeaderValue | None
         if self.type == "header":
             found = headers.get((self.key or "").lower())
+            if isinstance(found, list):  # Set-Cookie lines, read as one comma-joined value
+                found = ", ".join(found)
         elif self.type == "cookie":
             found = cookies.get(self.key or "")
         elif self.type == "query":
@@ -93,7 +100,7 @@ class HasCondition:
             found = None if not values else values[0] if len(values) == 1 else values
         else:
             host = headers.get("host")
-            found = host.split(":", 1)[0].lower() if host is not None else None
+            found = host.split(":", 1)[0].lower() if isinstance(host, str) else None
         if not found:
             return False
         if self.regex is None:
@@ -113,23 +120,6 @@ class MatcherRule:
     regex: re.Pattern[str]
     has: tuple[HasCondition, ...] = ()
     missing: tuple[HasCondition, ...] = ()
-
-
-# Node keeps the first of these when a client repeats them; other headers are joined.
-_SINGLE = "age authorization content-length content-type etag expires from host if-modified-since"
-_SINGLE += " if-unmodified-since last-modified location max-forwards proxy-authorization referer"
-_SINGLE_HEADERS = frozenset((_SINGLE + " retry-after server user-agent").split())
-
-
-def _node_headers(lines: Iterable[tuple[str, str]]) -> dict[str, str]:
-    out: dict[str, str] = {}
-    for name, value in lines:
-        key = name.lower()
-        if key not in out:
-            out[key] = value
-        elif key not in _SINGLE_HEADERS:
-            out[key] += ("; " if key == "cookie" else ", ") + value
-    return out
 
 
 class MiddlewareMatcher:
@@ -164,8 +154,10 @@ class MiddlewareMatcher:
             if not rule.has and not rule.missing:
                 return True
             if not lazy:
-                lazy["headers"] = _node_headers(headers)
-                lazy["cookies"] = parse_cookie_header(lazy["headers"].get("cookie", ""))
+                folded = IncomingHeaders(list(headers))
+                lazy["headers"] = folded
+                cookie = folded.get("cookie")  # Node joins repeated Cookie lines with "; "
+                lazy["cookies"] = parse_cookie_header(cookie if isinstance(cookie, str) else "")
                 query: dict[str, list[str]] = {}
                 for key, value in parse_qsl(query_string, keep_blank_values=True):
                     query.setdefault(key, []).append(value)

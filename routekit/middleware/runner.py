@@ -17,9 +17,9 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from .._aio import call_maybe_async
+from .._js.status import reason_phrase
 from ..config import DEFAULT_BODY_LIMIT, SizeLimit
-from ..errors import ModuleDefinitionError, RoutekitError
-from ..pages._status import reason_phrase
+from ..errors import InvalidRouteResponseError, MiddlewareRewriteError, ModuleDefinitionError
 from ..web.dispatch import send_web_response
 from ..web.request import request_from_raw
 from ..web.response import Response
@@ -29,11 +29,10 @@ if t.TYPE_CHECKING:
     from types import ModuleType
 
     from .._wire import Exchange, RawRequest, Sink
-    from ..loader import Loader
 
 __all__ = [
+    "Importer",
     "MiddlewareOutcome",
-    "MiddlewareRewriteError",
     "MiddlewareRunner",
     "middleware_function",
     "run_middleware_module",
@@ -67,10 +66,6 @@ _NOT_FORWARDED = frozenset(
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
 # send-response.ts appends these route headers to the middleware's instead of skipping them.
 _APPENDED = frozenset({"set-cookie", "vary", "www-authenticate", "proxy-authenticate"})
-
-
-class MiddlewareRewriteError(RoutekitError):
-    """The middleware rewrote to another origin: Next.js proxies that, routekit does not."""
 
 
 def strip_internal_headers(raw: RawRequest) -> None:
@@ -262,8 +257,9 @@ def run_middleware_module(
         the first 10 MB of a larger body; routekit refuses it instead (a middleware never
         judges a cut body), so reading past it raises
         :class:`~routekit.errors.BodyTooLargeError` (answered 413).
-    :raises TypeError: the middleware returned something other than a ``Response`` (Next.js:
-        ``Expected an instance of Response to be returned``); the app answers 500.
+    :raises InvalidRouteResponseError: the middleware returned something other than a
+        ``Response`` (Next.js: ``Expected an instance of Response to be returned``); the app
+        answers 500. A ``TypeError`` too.
     """
     raw = exchange.raw
     strip_internal_headers(raw)
@@ -288,7 +284,7 @@ def run_middleware_module(
     if result is None:
         return MiddlewareOutcome(ran=True)
     if not isinstance(result, Response):
-        raise TypeError("Expected an instance of Response to be returned")
+        raise InvalidRouteResponseError("Expected an instance of Response to be returned")
     return _apply(result, exchange, sink, request.url)
 
 
@@ -343,16 +339,24 @@ def _apply(response: Response, exchange: Exchange, sink: Sink, base: str) -> Mid
     return outcome
 
 
+class Importer(t.Protocol):
+    """What :class:`MiddlewareRunner` needs of a loader: import a file once, by path."""
+
+    def import_file(self, file: str | Path, /) -> ModuleType:
+        """The module of *file*, imported on first use."""
+        ...
+
+
 class MiddlewareRunner:
     """The project's ``middleware.py``/``proxy.py``, imported on first use, run per request.
 
-    :param loader: the project's :class:`~routekit.loader.Loader` (imports the file once).
+    :param loader: what imports the file once: the project's ``routekit.loader.Loader``.
     :param path: the middleware file.
     :param body_limit: the most body bytes the middleware may read (``body_size_limit``).
     """
 
     def __init__(
-        self, loader: Loader, path: str | Path, *, body_limit: SizeLimit = DEFAULT_BODY_LIMIT
+        self, loader: Importer, path: str | Path, *, body_limit: SizeLimit = DEFAULT_BODY_LIMIT
     ) -> None:
         self.loader = loader
         self.body_limit = body_limit

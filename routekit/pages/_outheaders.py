@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import typing as t
 
+from .._js.jsonenc import format_number
 from .._syntax import BAD_HEADER_VALUE, TOKEN
 from ..errors import ResponseStateError
-from .jsonenc import format_number
 
 __all__ = ["BAD_VALUE", "HeaderValue", "OutgoingHeaders"]
 

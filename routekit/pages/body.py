@@ -10,7 +10,7 @@ does), then:
 
 Errors are Next.js' own: ``400 Invalid JSON``, ``413 Body exceeded <limit> limit``,
 ``400 Invalid body``. With ``bodyParser: false`` nothing is read and ``req.stream`` gives
-the raw bytes (:class:`BodyStream`).
+the raw bytes (:class:`~routekit._wire.BodyReader`).
 """
 
 from __future__ import annotations
@@ -19,13 +19,13 @@ import codecs
 import functools
 import io
 import json
-import math
 import re
 import typing as t
 
+from .._js.query import parse_querystring
+from .._js.strings import JS_WHITESPACE
 from .._wire import BodyReader
-from ..errors import RequestError, RoutekitError
-from ._query import JS_WHITESPACE, parse_querystring
+from ..errors import BodyConsumedError, RequestError
 
 if t.TYPE_CHECKING:
     from _typeshed import WriteableBuffer
@@ -35,49 +35,14 @@ if t.TYPE_CHECKING:
 
 __all__ = [
     "CHUNK_SIZE",
-    "BodyConsumedError",
-    "BodyStream",
     "ConsumedBodyStream",
     "parse_body",
     "parse_content_type",
-    "parse_size",
     "read_limited",
 ]
 
 #: How much of the body is read at a time.
 CHUNK_SIZE = 64 * 1024
-
-_UNITS = {"b": 1, "kb": 1 << 10, "mb": 1 << 20, "gb": 1 << 30, "tb": 1 << 40, "pb": 1 << 50}
-_SIZE = re.compile(r"([+-]?\d+(?:\.\d+)?) *(b|kb|mb|gb|tb|pb)?", re.IGNORECASE)
-
-
-def parse_size(value: str | int) -> int:
-    """Parse a size the way the ``bytes`` package does: ``"1mb"`` is 1048576 bytes.
-
-    Units are binary and case-insensitive (``b``, ``kb``, ``mb``, ``gb``, ``tb``, ``pb``);
-    decimals are allowed (``"1.5mb"``, floored to whole bytes); a bare number or an int
-    is a number of bytes.
-
-    :raises ValueError: for anything else, and for negative sizes.
-    """
-    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
-        raise ValueError(
-            f"invalid size {value!r}: expected a number of bytes or a string like '1mb'"
-        )
-    if isinstance(value, str):
-        match = _SIZE.fullmatch(value.strip())
-        if match is None:
-            raise ValueError(
-                f"invalid size {value!r}: expected a number of bytes or a number with a unit "
-                "b, kb, mb, gb, tb or pb, like '500kb' or '1.5mb'"
-            )
-        number = float(match.group(1)) * _UNITS[(match.group(2) or "b").lower()]
-    else:
-        number = value
-    if not math.isfinite(number) or number < 0:
-        raise ValueError(f"invalid size {value!r}: a size must be a finite number >= 0")
-    return math.floor(number)
-
 
 # The `content-type` npm package's grammar (RFC 7231 media type, RFC 7230 tokens/quotes).
 _TOKEN = r"[!#$%&'*+.^_`|~0-9A-Za-z-]+"
@@ -257,49 +222,6 @@ def parse_body(raw: RawRequest, config: PagesConfig) -> object:
     if media_type == "application/x-www-form-urlencoded":
         return parse_querystring(text)
     return text
-
-
-class BodyConsumedError(RoutekitError, RuntimeError):
-    """``req.stream`` was read although the body parser already consumed the body.
-
-    :param file: the route file, when known, to name it in the message.
-    """
-
-    def __init__(self, file: str | None = None) -> None:
-        self.file = file
-        where = f"{file}: " if file else ""
-        super().__init__(
-            f"{where}req.stream cannot be read: the body was already parsed into req.body. "
-            'To read the raw body, set config = {"api": {"bodyParser": False}} in the route '
-            "module."
-        )
-
-
-class BodyStream(io.RawIOBase):
-    """The raw request body as a binary file (``req.stream`` with ``bodyParser: False``).
-
-    ``read()`` without a size reads in bounded chunks until the end; reads stop at the
-    declared ``Content-Length``, and a body that ends before it raises
-    :class:`~routekit.errors.IncompleteBodyError` (answered ``400 Invalid body`` unless the
-    handler catches it).
-
-    :param source: the transport's readable, or ``None`` for a request without a body.
-    :param length: the declared ``Content-Length``, if any.
-    """
-
-    def __init__(self, source: t.Any, length: int | None = None) -> None:
-        super().__init__()
-        self._reader = BodyReader(source, length)
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer: WriteableBuffer, /) -> int:
-        view = memoryview(buffer).cast("B")
-        data = self._reader.read(len(view))
-        count = len(data)
-        view[:count] = data
-        return count
 
 
 class ConsumedBodyStream(io.RawIOBase):

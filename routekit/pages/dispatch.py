@@ -12,7 +12,7 @@ import typing as t
 
 from .._aio import call_maybe_async
 from .._wire import NOTICE_RETURNED_VALUE, NOTICE_UNENDED
-from ..errors import RequestBodyError, RequestError, RoutekitError
+from ..errors import RequestBodyError, RequestError, ResponseObjectReturnedError, RoutekitError
 from .request import build_request
 from .response import ApiResponse
 
@@ -21,7 +21,7 @@ if t.TYPE_CHECKING:
     from ..config import PagesConfig
     from .request import ApiRequest
 
-__all__ = ["Handler", "ResponseObjectReturnedError", "run_pages_route"]
+__all__ = ["Handler", "run_pages_route"]
 
 
 class Handler(t.Protocol):
@@ -35,17 +35,11 @@ class Handler(t.Protocol):
     def __call__(self, req: ApiRequest, res: ApiResponse, /) -> t.Awaitable[None] | None:
         """Answer *req* by writing to *res*."""
 
+
 _RESPONSE_RETURNED = (
     "API route returned a Response object in the Node.js runtime, this is not supported. "
     'Please use `runtime: "edge"` instead: https://nextjs.org/docs/api-routes/edge-api-routes'
 )
-
-
-class ResponseObjectReturnedError(RoutekitError, TypeError):
-    """A ``pages/api`` handler returned a Web ``Response`` instead of writing to ``res``.
-
-    Raised in development and test modes, with Next.js' message; the app answers 500.
-    """
 
 
 def _js_typeof(value: object) -> str:

@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import typing as t
 
-from ._headers import IncomingHeaders
-from ._query import QueryDict, parse_search_params
-from .body import BodyStream, ConsumedBodyStream, parse_body
-from .cookies import parse_cookie_header
+from .._js.cookies import parse_cookie_header
+from .._js.headers import IncomingHeaders
+from .._js.query import QueryDict, parse_search_params
+from .._wire import BodyReader
+from .body import ConsumedBodyStream, parse_body
 
 if t.TYPE_CHECKING:
     import io
@@ -81,7 +82,7 @@ class ApiRequest:
         self.url: str = raw.url
         self.body: t.Any = body
         self.stream: io.RawIOBase = (
-            stream if stream is not None else BodyStream(raw.body, raw.content_length)
+            stream if stream is not None else BodyReader(raw.body, raw.content_length)
         )
         self._params = params
         self._headers: IncomingHeaders | None = None
@@ -172,6 +173,6 @@ def build_request(
         stream = ConsumedBodyStream(match.route.relfile if match is not None else None)
         parsed = parse_body(raw, config) if body is _UNSET else body
     else:
-        stream = BodyStream(raw.body, raw.content_length)
+        stream = BodyReader(raw.body, raw.content_length)
         parsed = None if body is _UNSET else body
     return ApiRequest(raw, params, body=parsed, stream=stream)

@@ -14,15 +14,15 @@ import re
 import threading
 import typing as t
 from collections.abc import Iterator
-from decimal import ROUND_HALF_UP, Decimal
 
+from .._js.jsonenc import stringify
+from .._js.sizes import format_bytes
+from .._js.status import reason_phrase
 from .._wire import NOTICE_BODY_IGNORED, NOTICE_RESPONSE_LIMIT
 from ..config import DEFAULT_RESPONSE_LIMIT
 from ..errors import ResponseStateError, RoutekitError
 from ._outheaders import BAD_VALUE, HeaderValue, OutgoingHeaders
-from ._status import reason_phrase
 from .etag import EtagHasher, generate_etag, is_fresh
-from .jsonenc import stringify
 
 if t.TYPE_CHECKING:
     from typing_extensions import Self
@@ -84,16 +84,6 @@ def _js_truthy(value: object) -> bool:
     if isinstance(value, (str, bool, int, float)):
         return bool(value) and value == value  # NaN is falsy
     return value is not None  # objects, arrays and buffers are truthy even when empty
-
-
-def _format_bytes(size: int) -> str:
-    """``bytes.format(size)`` of the npm ``bytes`` package: ``4194304`` -> ``4MB``."""
-    units = (("PB", 1 << 50), ("TB", 1 << 40), ("GB", 1 << 30), ("MB", 1 << 20), ("KB", 1 << 10))
-    unit, scale = next(((u, s) for u, s in units if abs(size) >= s), ("B", 1))
-    # toFixed(2) rounds the exact value half up; Decimal keeps it exact.
-    text = str((Decimal(size) / Decimal(scale)).quantize(Decimal("0.01"), ROUND_HALF_UP))
-    text = re.sub(r"(?:\.0*|(\.[^0]+)0+)$", r"\1", text)
-    return text + unit
 
 
 class ApiResponse:
@@ -274,15 +264,13 @@ class ApiResponse:
         Options: ``max_age``, ``expires``, ``path``, ``domain``, ``http_only``, ``secure``,
         ``same_site``, ``priority``, ``partitioned`` (camelCase spellings work too).
         """
-        from .cookies import serialize_cookie
+        from .._js.cookies import serialize_cookie
 
         return self.append_header("Set-Cookie", serialize_cookie(name, value, **options))
 
     # -- body ---------------------------------------------------------------------------------
 
-    def write_head(
-        self, status: int, headers: t.Mapping[str, HeaderValue] | None = None
-    ) -> Self:
+    def write_head(self, status: int, headers: t.Mapping[str, HeaderValue] | None = None) -> Self:
         """Set the status and extra *headers*, and send the head now (Node's ``writeHead``).
 
         Without a ``Content-Length`` among the headers the body is then streamed (chunked).
@@ -327,7 +315,7 @@ class ApiResponse:
         if limit and self.bytes_written >= limit:
             self.exchange.notice(
                 NOTICE_RESPONSE_LIMIT,
-                _LIMIT_WARNING.format(url=self._url, size=_format_bytes(limit)),
+                _LIMIT_WARNING.format(url=self._url, size=format_bytes(limit)),
             )
         if not self._has_body:
             data = b""
@@ -397,7 +385,7 @@ class ApiResponse:
         """Send *value* as JSON: ``Content-Type: application/json; charset=utf-8``, then
         ``send(stringify(value))`` (so ``ETag`` and 304 apply).
 
-        :raises JsonEncodeError: *value* holds something JSON cannot express (a 500).
+        :raises JSONEncodeError: *value* holds something JSON cannot express (a 500).
         """
         if self._finished:
             raise self._ended_error("json")

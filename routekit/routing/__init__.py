@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from ..errors import ParamDecodeError
 from .discovery import discover
-from .matcher import ParamDecodeError, decode_param
+from .matcher import decode_param
 from .route import Match, Route, RouteKind
 from .segments import Segment, SegmentKind, parse_pattern, parse_segment
 from .table import RouteTable

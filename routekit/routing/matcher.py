@@ -10,34 +10,19 @@ the path rather than with the number of routes.
 
 from __future__ import annotations
 
-import re
 import typing as t
-from urllib.parse import unquote_to_bytes
 
-from ..errors import RoutekitError
+from .._js.strings import decode_uri_component
+from ..errors import ParamDecodeError
 from .route import Match, Route
 from .segments import SegmentKind, parse_segment
 
 if t.TYPE_CHECKING:
     from collections.abc import Iterable
 
-__all__ = ["Matcher", "ParamDecodeError", "decode_param"]
+__all__ = ["Matcher", "decode_param"]
 
 _SINGLE, _REST, _OPTIONAL = 0, 1, 2
-_BAD_ESCAPE = re.compile(r"%(?![0-9A-Fa-f]{2})")
-
-
-class ParamDecodeError(RoutekitError):
-    """A captured param is not valid percent-encoded UTF-8 (``%zz``, ``%FF``...).
-
-    Next.js' ``DecodeError('failed to decode param')``: the app answers with the 400 page.
-
-    :param value: the raw, still percent-encoded text that failed to decode.
-    """
-
-    def __init__(self, value: str) -> None:
-        self.value = value
-        super().__init__(f"failed to decode param {value!r}")
 
 
 def decode_param(value: str) -> str:
@@ -49,13 +34,9 @@ def decode_param(value: str) -> str:
     :raises ParamDecodeError: for a ``%`` not followed by two hex digits, or bytes that are
         not UTF-8.
     """
-    if "%" not in value:
-        return value
-    if _BAD_ESCAPE.search(value) is not None:
-        raise ParamDecodeError(value)
     try:
-        return unquote_to_bytes(value).decode("utf-8")
-    except UnicodeError:
+        return decode_uri_component(value)
+    except ValueError:
         raise ParamDecodeError(value) from None
 
 

@@ -1,16 +1,30 @@
 """Web-standard objects for app routes and edge handlers: Next.js' ``NextRequest``/``NextResponse``.
 
-``create_web_request`` lives in :mod:`routekit.web.testing` (it shares the pytest plugin's
-request builder) and is not imported here.
+The errors the Web objects raise (defined in :mod:`routekit.errors`) are re-exported here,
+next to the objects that raise them.
+
+``create_web_request`` (a request for a unit test) is the pytest plugin's:
+``routekit_pytest.create_web_request``.
 """
 
 from __future__ import annotations
 
-from .context import (
-    DraftMode,
+from ..errors import (
+    BodyUsedError,
+    FetchError,
+    FormDataError,
+    InvalidHeaderError,
+    InvalidJSONError,
+    InvalidStatusError,
+    MalformedURLError,
     NotFoundSignal,
+    ReadonlyHeadersError,
     RedirectSignal,
     RequestScopeError,
+    WebAPIError,
+)
+from .context import (
+    DraftMode,
     cookies,
     draft_mode,
     headers,
@@ -21,21 +35,29 @@ from .context import (
 )
 from .cookies import RequestCookie, RequestCookies, ResponseCookie, ResponseCookies
 from .dispatch import RouteContext
-from .fetch import FetchError, FetchResponse, fetch, fetch_sync
+from .fetch import FetchResponse, fetch, fetch_sync
 from .headers import Headers
 from .request import NextRequest, Request
 from .response import NextResponse, Response
-from .url import NextURL, URLSearchParams
+from .search_params import URLSearchParams
+from .url import NextURL
 
 __all__ = [
+    "BodyUsedError",
     "DraftMode",
     "FetchError",
     "FetchResponse",
+    "FormDataError",
     "Headers",
+    "InvalidHeaderError",
+    "InvalidJSONError",
+    "InvalidStatusError",
+    "MalformedURLError",
     "NextRequest",
     "NextResponse",
     "NextURL",
     "NotFoundSignal",
+    "ReadonlyHeadersError",
     "RedirectSignal",
     "Request",
     "RequestCookie",
@@ -46,6 +68,7 @@ __all__ = [
     "ResponseCookies",
     "RouteContext",
     "URLSearchParams",
+    "WebAPIError",
     "cookies",
     "draft_mode",
     "fetch",

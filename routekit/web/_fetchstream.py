@@ -12,7 +12,7 @@ import typing as t
 import weakref
 from collections.abc import AsyncIterator
 
-from ..errors import RoutekitError
+from ..errors import FetchError
 from .headers import Headers
 
 if t.TYPE_CHECKING:
@@ -23,7 +23,6 @@ if t.TYPE_CHECKING:
 __all__ = [
     "HOP_BY_HOP",
     "AsyncBody",
-    "FetchError",
     "SyncBody",
     "Upstream",
     "describe",
@@ -42,22 +41,6 @@ HOP_BY_HOP = frozenset(
         "upgrade",
     }
 )
-
-
-class FetchError(RoutekitError, TypeError):
-    """A fetch that failed: DNS, connection, TLS, timeout, too many redirects, a cut body.
-
-    A ``TypeError``, as Node's ``TypeError: fetch failed``; the httpx error is the
-    ``__cause__``. *message* is Node's: ``"fetch failed"`` before the response, and
-    ``"terminated"`` for a body cut off while it was read.
-    """
-
-    def __init__(self, message: str, method: str, url: str, reason: str) -> None:
-        self.message = message
-        self.method = method
-        self.url = url
-        self.reason = reason
-        super().__init__(f"{message}: {method} {url}: {reason}")
 
 
 def describe(exc: BaseException) -> str:

@@ -16,7 +16,7 @@ import typing as t
 from contextlib import contextmanager
 from datetime import datetime, timezone
 
-from ..errors import RoutekitError
+from ..errors import NotFoundSignal, RedirectSignal, RequestScopeError
 from .cookies import ResponseCookie, ResponseCookies, parse_set_cookie, split_cookies_string
 from .headers import Headers
 from .response import Response
@@ -29,10 +29,7 @@ if t.TYPE_CHECKING:
 
 __all__ = [
     "DraftMode",
-    "NotFoundSignal",
-    "RedirectSignal",
     "RequestScope",
-    "RequestScopeError",
     "activate_scope",
     "cookies",
     "current_scope",
@@ -66,39 +63,6 @@ _DEV_PREVIEW_MODE_ID = "development-id"
 _current: contextvars.ContextVar[RequestScope | None] = contextvars.ContextVar(
     "routekit_request_scope", default=None
 )
-
-
-class RequestScopeError(RoutekitError, RuntimeError):
-    """``headers()``/``cookies()``/``draft_mode()`` called where no request is being handled."""
-
-    def __init__(self, helper: str) -> None:
-        self.helper = helper
-        super().__init__(
-            f"`{helper}` was called outside a request scope. Read more: "
-            "https://nextjs.org/docs/messages/next-dynamic-api-wrong-context\n"
-            f"  fix: call {helper}() inside an app route handler (not at import time, not in an "
-            "edge pages handler), or wrap the call in "
-            "`with routekit.web.context.request_scope(request):` in a unit test."
-        )
-
-
-class RedirectSignal(RoutekitError):
-    """Raised by :func:`redirect`/:func:`permanent_redirect`; becomes a redirect response.
-
-    Do not catch it in the handler: let it propagate to routekit.
-    """
-
-    def __init__(self, url: str, status: int) -> None:
-        self.url = url
-        self.status = status
-        super().__init__(f"NEXT_REDIRECT: {status} to {url!r} (let this exception propagate)")
-
-
-class NotFoundSignal(RoutekitError):
-    """Raised by :func:`not_found`; becomes an empty 404. Do not catch it in the handler."""
-
-    def __init__(self) -> None:
-        super().__init__("NEXT_NOT_FOUND: not_found() was called (let this exception propagate)")
 
 
 class DraftMode:

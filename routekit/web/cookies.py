@@ -16,11 +16,11 @@ import typing as t
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, fields
 from datetime import datetime, timezone
-from urllib.parse import quote, unquote_to_bytes
 
 from werkzeug.http import http_date, parse_date
 
-from .._syntax import COOKIE_DOMAIN, COOKIE_NAME, COOKIE_PATH
+from .._js.cookies import check_cookie_domain, check_cookie_name, check_cookie_path
+from .._js.strings import decode_uri_component, encode_uri_component
 
 if t.TYPE_CHECKING:
     from .headers import Headers
@@ -39,7 +39,6 @@ __all__ = [
 _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 _SAME_SITE = ("strict", "lax", "none")
 _PRIORITY = ("low", "medium", "high")
-_BAD_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
 _CAMEL = {"maxAge": "max_age", "httpOnly": "http_only", "sameSite": "same_site"}
 
 
@@ -72,20 +71,6 @@ class ResponseCookie:
 
 
 _OPTION_NAMES = tuple(f.name for f in fields(ResponseCookie) if f.name not in ("name", "value"))
-
-
-def decode_uri_component(text: str) -> str:
-    """JavaScript's ``decodeURIComponent``: ``ValueError`` on a malformed escape or bad UTF-8."""
-    if "%" not in text:
-        return text
-    if _BAD_PERCENT.search(text):
-        raise ValueError(f"URI malformed: {text!r}")
-    return unquote_to_bytes(text).decode("utf-8")
-
-
-def encode_uri_component(text: str) -> str:
-    """JavaScript's ``encodeURIComponent``."""
-    return quote(text, safe="!'()*-._~")
 
 
 def parse_cookie_header(header: str) -> dict[str, str]:
@@ -197,7 +182,29 @@ def split_cookies_string(header: str) -> list[str]:
     return [c for c in out if c]
 
 
-class RequestCookies:
+_V = t.TypeVar("_V")
+
+
+class _CookieMap(t.Generic[_V]):
+    """What both cookie collections are: a name-keyed map over one header's cookies."""
+
+    __slots__ = ()
+    _parsed: dict[str, _V]
+
+    def to_string(self) -> str:
+        raise NotImplementedError
+
+    def __contains__(self, name: object) -> bool:
+        return isinstance(name, str) and name in self._parsed
+
+    def __len__(self) -> int:
+        return len(self._parsed)
+
+    def __str__(self) -> str:
+        return self.to_string()
+
+
+class RequestCookies(_CookieMap[str]):
     """The cookies a request carries: ``request.cookies`` (§4.2).
 
     Reads the ``Cookie`` header of *headers*; ``set``/``delete`` rewrite that header.
@@ -235,7 +242,7 @@ class RequestCookies:
             key, value = name.name, name.value
         else:
             key = name
-        self._parsed[_check_name(key)] = _check_value("" if value is None else str(value))
+        self._parsed[check_cookie_name(key)] = _check_value("" if value is None else str(value))
         self._write()
         return self
 
@@ -266,15 +273,6 @@ class RequestCookies:
     def __iter__(self) -> Iterator[tuple[str, RequestCookie]]:
         return iter([(k, RequestCookie(k, v)) for k, v in self._parsed.items()])
 
-    def __contains__(self, name: object) -> bool:
-        return isinstance(name, str) and name in self._parsed
-
-    def __len__(self) -> int:
-        return len(self._parsed)
-
-    def __str__(self) -> str:
-        return self.to_string()
-
     def __repr__(self) -> str:
         return f"RequestCookies({self._parsed!r})"
 
@@ -301,15 +299,6 @@ def _normalise_options(options: Mapping[str, object]) -> dict[str, t.Any]:
     return out
 
 
-def _check_name(name: object) -> str:
-    if not isinstance(name, str) or not COOKIE_NAME.match(name):
-        raise TypeError(
-            f"argument name is invalid: {name!r} (a cookie name is 1+ visible ASCII "
-            "characters other than ';' and '=')"
-        )
-    return name
-
-
 def _check_value(value: str) -> str:
     try:
         encode_uri_component(value)
@@ -328,12 +317,10 @@ def _check_attributes(opts: dict[str, t.Any]) -> None:
     the npm ``cookie`` package does for the pages router.
     """
     domain, path = opts.get("domain"), opts.get("path")
-    if domain and (not isinstance(domain, str) or not COOKIE_DOMAIN.match(domain)):
-        raise TypeError(f"option domain is invalid: {domain!r} (expected a host name)")
-    if path and (not isinstance(path, str) or not COOKIE_PATH.match(path)):
-        raise TypeError(
-            f"option path is invalid: {path!r} (printable ASCII other than ';' expected)"
-        )
+    if domain:
+        check_cookie_domain(domain)
+    if path:
+        check_cookie_path(path)
     max_age = opts.get("max_age")
     if max_age is not None and (isinstance(max_age, bool) or not isinstance(max_age, (int, float))):
         raise TypeError(f"option maxAge is invalid: {max_age!r} (expected a number of seconds)")
@@ -355,7 +342,7 @@ def _normalise(name: str, value: str, options: Mapping[str, object]) -> Response
     :raises TypeError: a name, value or attribute that ``res.set_cookie`` would refuse.
     """
     opts = _normalise_options(options)
-    _check_name(name)
+    check_cookie_name(name)
     _check_value(value)
     _check_attributes(opts)
     opts["expires"] = _expires_from(opts.get("expires"))
@@ -366,7 +353,7 @@ def _normalise(name: str, value: str, options: Mapping[str, object]) -> Response
     return ResponseCookie(name=name, value=value, **opts)
 
 
-class ResponseCookies:
+class ResponseCookies(_CookieMap[ResponseCookie]):
     """The ``Set-Cookie`` headers of a response as a name-keyed map (§4.3).
 
     Every ``set``/``delete`` re-writes all of *headers*' ``Set-Cookie`` lines. Options are
@@ -451,15 +438,6 @@ class ResponseCookies:
 
     def __iter__(self) -> Iterator[tuple[str, ResponseCookie]]:
         return iter(list(self._parsed.items()))
-
-    def __contains__(self, name: object) -> bool:
-        return isinstance(name, str) and name in self._parsed
-
-    def __len__(self) -> int:
-        return len(self._parsed)
-
-    def __str__(self) -> str:
-        return self.to_string()
 
     def __repr__(self) -> str:
         return f"ResponseCookies({list(self._parsed.values())!r})"

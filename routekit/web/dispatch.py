@@ -7,33 +7,33 @@ Next.js' ``AppRouteRouteModule`` (method resolution, automatic HEAD/OPTIONS, 405
 from __future__ import annotations
 
 import contextlib
-import functools
 import inspect
 import logging
 import typing as t
 from collections.abc import AsyncIterator, Callable, Mapping
 from dataclasses import dataclass, field
 
-from .._aio import call_maybe_async, run_coroutine
+from .._aio import arity, call_maybe_async, run_coroutine
+from .._js.status import reason_phrase
 from ..config import DEFAULT_BODY_LIMIT, SizeLimit
-from ..errors import BodyTooLargeError, RequestBodyError, RoutekitError
-from ..pages._status import reason_phrase
-from .context import NotFoundSignal, RedirectSignal, RequestScope, activate_scope, no_scope
+from ..errors import (
+    BodyTooLargeError,
+    InvalidRouteResponseError,
+    NotFoundSignal,
+    RedirectSignal,
+    RequestBodyError,
+)
+from .context import RequestScope, activate_scope, no_scope
 from .cookies import split_cookies_string
 from .response import Response, _chunk_bytes
-from .url import URLSearchParams
+from .search_params import URLSearchParams
 
 if t.TYPE_CHECKING:
-    from types import ModuleType
-
     from .._wire import Exchange, Sink
 
 __all__ = [
     "HTTP_METHODS",
-    "InvalidRouteResponseError",
     "RouteContext",
-    "app_route_export_problems",
-    "app_route_methods",
     "run_app_route",
     "run_edge_route",
     "send_web_response",
@@ -54,10 +54,6 @@ _NEXT_IN_ROUTE = (
 )
 
 
-class InvalidRouteResponseError(RoutekitError, TypeError):
-    """A handler returned something other than a ``Response``, or a middleware-only one."""
-
-
 @dataclass(frozen=True, slots=True)
 class RouteContext:
     """The second argument of an app-route handler: ``ctx.params["id"]``.
@@ -69,59 +65,10 @@ class RouteContext:
     params: dict[str, str | list[str]] = field(default_factory=dict)
 
 
-def app_route_methods(module: ModuleType) -> dict[str, Callable[..., t.Any]]:
-    """The HTTP methods *module* exports: module-level callables named exactly ``GET``...
-
-    Automatic ``HEAD``/``OPTIONS`` are not included.
-    """
-    found: dict[str, Callable[..., t.Any]] = {}
-    for method in HTTP_METHODS:
-        value = getattr(module, method, None)
-        if callable(value):
-            found[method] = value
-    return found
-
-
-def app_route_export_problems(module: ModuleType, relfile: str) -> list[str]:
-    """Next.js' development hints about *module*'s exports, empty when all is well.
-
-    Lower-case method names and a ``handler``/``default`` function are ignored by the router
-    (those methods answer 405), so they are reported rather than rejected.
-    """
-    problems: list[str] = []
-    for name in ("default", "handler"):
-        if callable(getattr(module, name, None)):
-            problems.append(
-                f"Detected default export in '{relfile}'. Export a named export for each "
-                f"HTTP method instead. (found `{name}`)"
-            )
-    for method in HTTP_METHODS:
-        if callable(getattr(module, method.lower(), None)):
-            problems.append(
-                f"Detected lowercase method '{method.lower()}' in '{relfile}'. Export the "
-                f"uppercase '{method}' method name to fix this error."
-            )
-    if not app_route_methods(module):
-        problems.append(
-            f"No HTTP methods exported in '{relfile}'. Export a named export for each HTTP method."
-        )
-    return problems
-
-
-@functools.lru_cache(maxsize=1024)
 def _positional_count(func: Callable[..., t.Any]) -> int:
     """How many arguments to pass: 0, 1 (request) or 2 (request, ctx)."""
-    try:
-        signature = inspect.signature(func)
-    except (TypeError, ValueError):
-        return 2
-    count = 0
-    for param in signature.parameters.values():
-        if param.kind is inspect.Parameter.VAR_POSITIONAL:
-            return 2
-        if param.kind in (param.POSITIONAL_ONLY, param.POSITIONAL_OR_KEYWORD):
-            count += 1
-    return min(count, 2)
+    shape = arity(func)
+    return 2 if shape is None else min(shape.maximum, 2)
 
 
 def _where(exchange: Exchange, fallback: str) -> str:
@@ -179,18 +126,22 @@ def _refuse_declared_oversize(exchange: Exchange, body_limit: SizeLimit) -> None
 
 
 def run_app_route(
-    module: ModuleType,
+    methods: Mapping[str, Callable[..., t.Any]],
     exchange: Exchange,
     sink: Sink,
     params: Mapping[str, str | list[str]],
     *,
+    name: str = "app route",
     body_limit: SizeLimit = DEFAULT_BODY_LIMIT,
 ) -> None:
-    """Answer *exchange* with the app-route *module* (``app/**/route.py``), per §2 of the spec.
+    """Answer *exchange* with an app route's method functions (``{"GET": GET}``), per §2 of
+    the spec: automatic ``HEAD`` and ``OPTIONS``, 405 for a missing method, 400 for one
+    outside Next.js' seven.
 
     Never raises for a handler's error: it is logged, kept in ``exchange.exception`` and
     answered with an empty 500.
 
+    :param name: the route, in messages when the exchange has no match (the route file).
     :param body_limit: the most body bytes the request's readers accept.
     :raises RequestBodyError: the body is over *body_limit* (from its declared length,
         before the handler runs, or from a read), cut short or malformed; the pipeline
@@ -202,7 +153,6 @@ def run_app_route(
     if method not in HTTP_METHODS:
         send_web_response(Response(None, 400), exchange, sink)
         return
-    methods = app_route_methods(module)
     handler = methods.get(method)
     if handler is None and method == "HEAD":
         handler = methods.get("GET")
@@ -216,7 +166,7 @@ def run_app_route(
         send_web_response(Response(None, 405), exchange, sink)
         return
 
-    where = _where(exchange, getattr(module, "__file__", None) or module.__name__)
+    where = _where(exchange, name)
     _refuse_declared_oversize(exchange, body_limit)
     try:
         request = request_from_raw(exchange.raw, body_limit=body_limit)

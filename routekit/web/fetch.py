@@ -22,11 +22,11 @@ import typing as t
 from collections.abc import AsyncIterable, AsyncIterator, Iterable, Iterator, Mapping
 from urllib.parse import urlsplit
 
+from ..errors import FetchError
 from ._fetchloop import FetchLoop, fetch_loop
 from ._fetchstream import (
     HOP_BY_HOP,
     AsyncBody,
-    FetchError,
     SyncBody,
     Upstream,
     describe,

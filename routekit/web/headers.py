@@ -10,27 +10,12 @@ import typing as t
 from collections.abc import Iterable, Iterator, Mapping
 
 from .._syntax import BAD_HEADER_VALUE, TOKEN
-from ..errors import RoutekitError
+from ..errors import InvalidHeaderError, ReadonlyHeadersError
 
-__all__ = ["Headers", "HeadersInit", "InvalidHeaderError", "ReadonlyHeadersError"]
+__all__ = ["Headers", "HeadersInit"]
 
 #: Anything ``Headers(...)`` accepts: another ``Headers``, a mapping or ``(name, value)`` pairs.
 HeadersInit = t.Union["Headers", Mapping[str, str], Iterable[tuple[str, str]]]
-
-
-
-class InvalidHeaderError(RoutekitError, TypeError):
-    """A header name that is not an HTTP token, or a value with a control character or
-    non-Latin-1 text.
-
-    A ``TypeError``, as in Fetch. Fetch itself lets the controls other than NUL, CR and LF
-    through; routekit refuses them as pages ``res.set_header`` and Node's
-    ``res.setHeader`` do, so a value copied from a request cannot smuggle one out.
-    """
-
-
-class ReadonlyHeadersError(RoutekitError, TypeError):
-    """A mutation of a sealed ``Headers`` (the object ``routekit.headers()`` returns)."""
 
 
 def _normalise_value(value: str) -> str:

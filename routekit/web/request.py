@@ -16,22 +16,21 @@ from werkzeug.datastructures import FileStorage, MultiDict
 from werkzeug.formparser import FormDataParser
 from werkzeug.http import parse_options_header
 
+from .._js.headers import DISCARD_DUPLICATES
 from .._syntax import parse_host
 from .._wire import BodyReader
-from ..errors import RequestError, RoutekitError
-from ..pages._headers import DISCARD_DUPLICATES
+from ..errors import BodyUsedError, FormDataError, InvalidJSONError, RequestError
+from ._whatwg import validate_url
 from .cookies import RequestCookies
 from .headers import Headers, HeadersInit
-from .url import NextURL, URLSearchParams, validate_url
+from .search_params import URLSearchParams
+from .url import NextURL
 
 if t.TYPE_CHECKING:
     from .._wire import RawRequest
     from ..config import SizeLimit
 
 __all__ = [
-    "BodyUsedError",
-    "FormDataError",
-    "InvalidJSONError",
     "NextRequest",
     "Request",
     "RequestBody",
@@ -48,24 +47,6 @@ _NORMALISED_METHODS = {"DELETE", "GET", "HEAD", "OPTIONS", "POST", "PUT"}
 _URL_SHIFTING = str.maketrans({"#": "%23", "?": "%3F", "\\": "%5C"})
 # Node keeps only the first value of these request headers (http.IncomingMessage).
 _SINGLE_HEADERS = DISCARD_DUPLICATES
-
-
-class BodyUsedError(RoutekitError, TypeError):
-    """The body was already read: read it once and keep the value, or ``clone()`` first."""
-
-    def __init__(self) -> None:
-        super().__init__(
-            "Body is unusable: Body has already been read. Read it once and keep the value, "
-            "or call request.clone() before the first read."
-        )
-
-
-class InvalidJSONError(RoutekitError, ValueError):
-    """``request.json()`` on a body that is not JSON (Next.js answers 500 unless caught)."""
-
-
-class FormDataError(RoutekitError, TypeError):
-    """``request.form_data()`` on a body that is not a form."""
 
 
 class Request:
@@ -337,6 +318,7 @@ def request_from_raw(
     url = f"{scheme}://{authority}{path}" + (f"?{query}" if query else "")
     request = cls(url, method=raw.method, headers=_node_headers(raw.headers))
     if request.method not in ("GET", "HEAD") and raw.body is not None:
+        # Never past the declared length (a WSGI input never blocks after the body) nor the limit.
         if body_limit is None:
             request._body = BodyReader(raw.body, raw.content_length)
         else:

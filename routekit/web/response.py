@@ -12,14 +12,16 @@ import typing as t
 from collections.abc import AsyncIterable, AsyncIterator, Iterable, Iterator
 
 from .._aio import run_coroutine
-from ..errors import RoutekitError
-from ..pages.jsonenc import stringify
+from .._js.jsonenc import stringify
+from ..errors import BodyUsedError, InvalidStatusError
+from ._whatwg import validate_url
 from .cookies import ResponseCookies, stringify_cookie
 from .headers import Headers, HeadersInit
-from .request import BodyUsedError, _parse_json
-from .url import NextURL, URLSearchParams, validate_url
+from .request import _parse_json
+from .search_params import URLSearchParams
+from .url import NextURL
 
-__all__ = ["InvalidStatusError", "NextResponse", "Response", "ResponseBody"]
+__all__ = ["NextResponse", "Response", "ResponseBody"]
 
 #: What a response body may be: text, bytes, form params, or chunks (sync or async).
 ResponseBody = (
@@ -30,10 +32,6 @@ _NULL_BODY_STATUSES = frozenset({101, 103, 204, 205, 304})
 _REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 
 R = t.TypeVar("R", bound="Response")
-
-
-class InvalidStatusError(RoutekitError, ValueError):
-    """A status code Fetch or Next.js rejects (JavaScript's ``RangeError``)."""
 
 
 def _chunk_bytes(chunk: bytes | str) -> bytes:

@@ -13,10 +13,10 @@ from routekit.errors import (
     BodyTooLargeError,
     ConfigError,
     IncompleteBodyError,
+    MiddlewareRewriteError,
     ModuleDefinitionError,
 )
 from routekit.middleware.runner import (
-    MiddlewareRewriteError,
     MiddlewareRunner,
     run_middleware_module,
     strip_internal_headers,
@@ -462,3 +462,12 @@ def test_middleware_runner_repr_names_the_file() -> None:
     runner = MiddlewareRunner(t.cast("t.Any", None), Path("/project/proxy.py"))
     assert repr(runner) == "<MiddlewareRunner proxy.py>"
     assert runner.file == "proxy.py"
+
+
+def test_tee_keeps_every_byte_it_read_for_the_route() -> None:
+    from routekit.middleware.runner import _Tee
+
+    tee = _Tee(io.BytesIO(b"abcdefgh"))
+    assert (tee.read(3), tee.read()) == (b"abc", b"defgh")
+    assert tee.read(5) == b""
+    assert bytes(tee.buffer) == b"abcdefgh"

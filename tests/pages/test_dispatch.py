@@ -17,7 +17,8 @@ from routekit._wire import (
     RawRequest,
 )
 from routekit.config import PagesConfig
-from routekit.pages.dispatch import ResponseObjectReturnedError, run_pages_route
+from routekit.errors import ResponseObjectReturnedError
+from routekit.pages.dispatch import run_pages_route
 from routekit.pages.response import ApiResponse
 from routekit.routing.route import Match, Route
 

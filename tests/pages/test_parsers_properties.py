@@ -9,8 +9,8 @@ from __future__ import annotations
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from routekit.pages._query import parse_querystring
-from routekit.pages.cookies import parse_cookie_header, serialize_cookie
+from routekit._js.cookies import parse_cookie_header, serialize_cookie
+from routekit._js.query import parse_querystring
 
 _QUERYISH = st.text(alphabet="a=&%+;2Fé09zZ \x00", max_size=40)
 

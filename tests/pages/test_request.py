@@ -7,8 +7,7 @@ import pytest
 
 from routekit._wire import Exchange, RawRequest
 from routekit.config import PagesConfig
-from routekit.errors import RequestError
-from routekit.pages.body import BodyConsumedError
+from routekit.errors import BodyConsumedError, RequestError
 from routekit.pages.request import ApiRequest, build_request
 from routekit.routing.route import Match, Route
 

@@ -16,10 +16,9 @@ from routekit._wire import (
     Mode,
     RawRequest,
 )
-from routekit.errors import ResponseStateError, RoutekitError
+from routekit.errors import JSONEncodeError, ResponseStateError, RoutekitError
 from routekit.pages.etag import generate_etag
-from routekit.pages.jsonenc import JsonEncodeError
-from routekit.pages.response import ApiResponse, _format_bytes
+from routekit.pages.response import ApiResponse
 
 JSON = "application/json; charset=utf-8"
 
@@ -402,7 +401,7 @@ def test_send_numbers_booleans_lists_as_json(value: object, body: bytes) -> None
 
 def test_send_unserialisable_names_send() -> None:
     res, sink, _ = _res()
-    with pytest.raises(JsonEncodeError, match=r"^res.send\(\) cannot serialise a set at \$"):
+    with pytest.raises(JSONEncodeError, match=r"^res.send\(\) cannot serialise a set at \$"):
         res.send({1, 2})
     assert not sink.started
 
@@ -580,7 +579,7 @@ def test_json_unserialisable_raises_before_sending() -> None:
     import datetime
 
     res, sink, _ = _res()
-    with pytest.raises(JsonEncodeError, match=r"at \$\.when"):
+    with pytest.raises(JSONEncodeError, match=r"at \$\.when"):
         res.json({"when": datetime.datetime(2020, 1, 1)})
     assert not sink.started
 
@@ -712,22 +711,6 @@ def test_response_limit_counts_head_request_bytes() -> None:
     res, _, exchange = _res(method="HEAD", response_limit=3)
     res.end("abc")
     assert [n.code for n in exchange.notices] == [NOTICE_RESPONSE_LIMIT]
-
-
-@pytest.mark.parametrize(
-    ("size", "text"),
-    [
-        (4 * 1024 * 1024, "4MB"),
-        (1024 * 1024, "1MB"),
-        (1536, "1.5KB"),
-        (500, "500B"),
-        (1024 + 51, "1.05KB"),
-        (1152, "1.13KB"),  # 1.125 rounds half up, as toFixed does
-        (10 * 1024**3, "10GB"),
-    ],
-)
-def test_format_bytes_matches_bytes_package(size: int, text: str) -> None:
-    assert _format_bytes(size) == text
 
 
 def test_repr_shows_state() -> None:

@@ -7,7 +7,7 @@ from datetime import datetime, timezone
 import pytest
 from freezegun import freeze_time
 
-from routekit_pytest.cookies import ResponseCookie, parse_set_cookie
+from routekit_pytest.cookies import SetCookie, parse_set_cookie
 
 
 def test_parse_set_cookie_reads_every_attribute() -> None:
@@ -15,7 +15,7 @@ def test_parse_set_cookie_reads_every_attribute() -> None:
         'sid="a%20b"; Path=/api; Domain=.Example.com; Expires=Wed, 21 Oct 2037 07:28:00 GMT; '
         "Max-Age=60; Secure; HttpOnly; SameSite=Strict; Partitioned"
     )
-    assert cookie == ResponseCookie(
+    assert cookie == SetCookie(
         name="sid",
         value="a b",
         raw_value='"a%20b"',
@@ -43,7 +43,7 @@ def test_parse_set_cookie_keeps_a_bad_escape_raw() -> None:
 
 def test_parse_set_cookie_ignores_unknown_and_bad_attributes() -> None:
     cookie = parse_set_cookie("a=1; Priority=High; Max-Age=soon; Expires=never; Path=; Domain=.")
-    assert cookie == ResponseCookie(name="a", value="1", raw_value="1")
+    assert cookie == SetCookie(name="a", value="1", raw_value="1")
 
 
 @pytest.mark.parametrize(
@@ -73,3 +73,14 @@ def test_response_cookie_deleted_follows_the_frozen_clock() -> None:
         assert not cookie.deleted
     with freeze_time("2030-01-01 00:01:00"):
         assert cookie.deleted
+
+
+def test_set_cookie_is_its_own_concept_not_the_web_response_cookie() -> None:
+    import routekit_pytest
+    from routekit.web import ResponseCookie
+
+    assert routekit_pytest.SetCookie is not ResponseCookie
+    assert "ResponseCookie" not in routekit_pytest.__all__  # one name, one class
+    cookie = parse_set_cookie("sid=a%20b; Max-Age=0")
+    assert cookie is not None
+    assert (cookie.value, cookie.raw_value, cookie.deleted) == ("a b", "a%20b", True)

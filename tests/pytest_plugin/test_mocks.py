@@ -15,7 +15,7 @@ from routekit.pages.response import ApiResponse
 from routekit_pytest import (
     JSONBodyError,
     MockResponse,
-    ResponseCookie,
+    SetCookie,
     call_handler,
     create_mocks,
     create_request,
@@ -217,7 +217,7 @@ def test_mock_response_cookies_are_parsed_with_attributes() -> None:
     res.set_cookie("sid", "a b", path="/", http_only=True, secure=True, same_site="lax", max_age=9)
     res.end()
     assert res.cookies == {
-        "sid": ResponseCookie(
+        "sid": SetCookie(
             name="sid",
             value="a b",
             raw_value="a%20b",

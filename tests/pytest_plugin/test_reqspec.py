@@ -159,6 +159,62 @@ def test_build_raw_absolute_url_and_non_ascii_path() -> None:
     assert t.cast("io.BytesIO", raw.body).read() == b""
 
 
+def test_request_spec_keywords_are_listed_once() -> None:
+    from dataclasses import fields
+
+    from routekit_pytest._reqspec import _BODY_KEYWORDS, RequestSpec, SpecKeywords
+    from routekit_pytest.client import _OPTIONS, RequestKeywords
+
+    spec_fields = {f.name for f in fields(RequestSpec)} - {"method", "url", "body", "body_keyword"}
+    assert set(SpecKeywords.__annotations__) == spec_fields | set(_BODY_KEYWORDS)
+    assert set(RequestKeywords.__annotations__) == set(SpecKeywords.__annotations__) | set(_OPTIONS)
+
+
+def test_request_spec_build_checks_once_and_records_the_body_keyword() -> None:
+    from routekit_pytest._reqspec import RequestSpec
+
+    spec = RequestSpec.build("client.post", "POST", "/x", {"json": None, "headers": {"A": "1"}})
+    assert (spec.body.content, spec.body_keyword, spec.headers) == (b"null", "json", (("A", "1"),))
+    with pytest.raises(TypeError, match=r"^client\.post\(\) got json= and data="):
+        RequestSpec.build("client.post", "POST", "/x", {"json": 1, "data": "x"})
+
+
+@pytest.mark.parametrize(
+    ("method", "status", "expected_method", "keeps_body"),
+    [
+        ("POST", 303, "GET", False),
+        ("POST", 302, "GET", False),
+        ("POST", 301, "GET", False),
+        ("PUT", 302, "PUT", True),
+        ("POST", 307, "POST", True),
+        ("POST", 308, "POST", True),
+        ("HEAD", 303, "HEAD", False),
+    ],
+)
+def test_request_spec_redirected_as_browsers_follow(
+    method: str, status: int, expected_method: str, keeps_body: bool
+) -> None:
+    from routekit_pytest._reqspec import RequestSpec
+
+    first = RequestSpec.build(
+        "client.request",
+        method,
+        "/form",
+        {"data": "a=1", "content_type": "text/plain", "query": {"q": "1"}, "cookies": {"c": "1"}},
+        default_headers=[("Content-Language", "en"), ("X-Keep", "1")],
+    )
+    nxt = first.redirected(status, "http://localhost:3000/done")
+    assert (nxt.method, nxt.url, nxt.query, nxt.cookies) == (
+        expected_method,
+        "http://localhost:3000/done",
+        None,
+        None,
+    )
+    assert (nxt.body == first.body, nxt.content_type == "text/plain") == (keeps_body, keeps_body)
+    names = [name for name, _ in nxt.headers]
+    assert names == (["Content-Language", "X-Keep"] if keeps_body else ["X-Keep"])
+
+
 # -- what a test sends is what a server would read (issue 9) ----------------------------------
 
 

@@ -9,7 +9,8 @@ from urllib.parse import quote
 from hypothesis import given
 from hypothesis import strategies as st
 
-from routekit.routing.matcher import Matcher, ParamDecodeError
+from routekit.errors import ParamDecodeError
+from routekit.routing.matcher import Matcher
 from routekit.routing.route import Route
 
 _PATTERNS = [

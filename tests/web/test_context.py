@@ -6,11 +6,14 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from routekit.errors import RoutekitError
-from routekit.web.context import (
+from routekit.errors import (
     NotFoundSignal,
+    ReadonlyHeadersError,
     RedirectSignal,
     RequestScopeError,
+    RoutekitError,
+)
+from routekit.web.context import (
     cookies,
     current_scope,
     draft_mode,
@@ -20,7 +23,6 @@ from routekit.web.context import (
     redirect,
     request_scope,
 )
-from routekit.web.headers import ReadonlyHeadersError
 from routekit.web.request import NextRequest
 from routekit.web.response import Response
 

@@ -11,14 +11,9 @@ import pytest
 from routekit._wire import BufferSink, Exchange, RawRequest
 from routekit.config import SizeLimit
 from routekit.errors import BodyTooLargeError, IncompleteBodyError
+from routekit.loader.exports import app_route_export_problems, app_route_methods
 from routekit.web.context import cookies, headers, not_found, permanent_redirect, redirect
-from routekit.web.dispatch import (
-    app_route_export_problems,
-    app_route_methods,
-    run_app_route,
-    run_edge_route,
-    send_web_response,
-)
+from routekit.web.dispatch import run_app_route, run_edge_route, send_web_response
 from routekit.web.response import NextResponse, Response
 
 
@@ -45,7 +40,7 @@ def _exchange(method="GET", path="/api/x", query="", headers=(), body=b""):
 def _serve(module, method="GET", params=None, **kwargs):
     exchange = _exchange(method, **kwargs)
     sink = BufferSink()
-    run_app_route(module, exchange, sink, params or {})
+    run_app_route(app_route_methods(module), exchange, sink, params or {}, name=module.__name__)
     return exchange, sink
 
 
@@ -159,7 +154,7 @@ def test_run_app_route_exception_is_an_empty_500_logged_and_recorded(mode, caplo
     exchange.mode = mode
     sink = BufferSink()
     with caplog.at_level(logging.ERROR, logger="routekit"):
-        run_app_route(_module(GET=get), exchange, sink, {})
+        run_app_route({"GET": get}, exchange, sink, {})
     assert (sink.status, sink.body, sink.headers) == (500, b"", [_EMPTY])
     assert isinstance(exchange.exception, ValueError)
     assert "boom" in caplog.text
@@ -496,7 +491,7 @@ def test_run_app_route_unbuildable_request_is_an_empty_500(caplog):
     exchange.raw.host = "localhost:99999"
     sink = BufferSink()
     with caplog.at_level(logging.ERROR, logger="routekit"):
-        run_app_route(_module(GET=_get), exchange, sink, {})
+        run_app_route({"GET": _get}, exchange, sink, {}, name="app.api.x.route")
     assert (sink.status, sink.body, sink.headers) == (500, b"", [_EMPTY])
     assert str(exchange.exception) == "400 Bad Request"  # the pipeline answers it before
     assert "Error in route handler app.api.x.route (GET /api/x)" in caplog.text
@@ -556,7 +551,7 @@ def test_run_app_route_declared_length_over_the_limit_is_refused_before_the_hand
     exchange = _exchange("POST", body=b"x" * 11)
     with pytest.raises(BodyTooLargeError, match="Body exceeded 10b limit"):
         run_app_route(
-            _module(POST=lambda request: calls.append(1)),
+            app_route_methods(_module(POST=lambda request: calls.append(1))),
             exchange,
             BufferSink(),
             {},
@@ -574,7 +569,11 @@ def test_run_app_route_read_past_the_limit_reaches_the_pipeline():
     exchange.raw.content_length = None  # chunked: refused by the read
     with pytest.raises(BodyTooLargeError):
         run_app_route(
-            _module(POST=read), exchange, BufferSink(), {}, body_limit=SizeLimit(10, "10b")
+            app_route_methods(_module(POST=read)),
+            exchange,
+            BufferSink(),
+            {},
+            body_limit=SizeLimit(10, "10b"),
         )
     assert exchange.exception is None
 

@@ -14,8 +14,8 @@ import httpx
 import pytest
 import respx
 
+from routekit.errors import MalformedURLError
 from routekit.web import FetchError, FetchResponse, Request, URLSearchParams, fetch, fetch_sync
-from routekit.web.url import MalformedURLError
 
 API = "https://api.example.com"
 

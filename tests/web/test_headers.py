@@ -2,7 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from routekit.web.headers import Headers, InvalidHeaderError, ReadonlyHeadersError
+from routekit.errors import InvalidHeaderError, ReadonlyHeadersError
+from routekit.web.headers import Headers
 
 
 def test_headers_names_are_case_insensitive_and_lower_cased():

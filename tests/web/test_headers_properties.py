@@ -7,8 +7,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from routekit._syntax import BAD_HEADER_VALUE, TOKEN
+from routekit.errors import InvalidHeaderError
 from routekit.web.cookies import ResponseCookies, parse_cookie_header
-from routekit.web.headers import Headers, InvalidHeaderError
+from routekit.web.headers import Headers
 
 _NAMEISH = st.text(alphabet="aZ-_!~ :\n\x01é;=", max_size=8)
 _VALUEISH = st.text(alphabet="a ;=\t\r\n\x00\x01\x7f\xe9\u2192", max_size=12)

@@ -7,16 +7,17 @@ import pytest
 
 from routekit._wire import RawRequest
 from routekit.config import SizeLimit
-from routekit.errors import BodyTooLargeError, IncompleteBodyError, RequestError
-from routekit.web.request import (
+from routekit.errors import (
+    BodyTooLargeError,
     BodyUsedError,
     FormDataError,
+    IncompleteBodyError,
     InvalidJSONError,
-    NextRequest,
-    Request,
-    request_from_raw,
+    MalformedURLError,
+    RequestError,
 )
-from routekit.web.url import MalformedURLError, URLSearchParams
+from routekit.web.request import NextRequest, Request, request_from_raw
+from routekit.web.search_params import URLSearchParams
 
 
 def _post(body, content_type=None):

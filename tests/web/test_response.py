@@ -4,9 +4,10 @@ import asyncio
 
 import pytest
 
-from routekit.web.request import BodyUsedError
-from routekit.web.response import InvalidStatusError, NextResponse, Response
-from routekit.web.url import MalformedURLError, NextURL, URLSearchParams
+from routekit.errors import BodyUsedError, InvalidStatusError, MalformedURLError
+from routekit.web.response import NextResponse, Response
+from routekit.web.search_params import URLSearchParams
+from routekit.web.url import NextURL
 
 
 @pytest.mark.parametrize(

@@ -2,7 +2,10 @@ from __future__ import annotations
 
 import pytest
 
-from routekit.web.url import MalformedURLError, NextURL, URLSearchParams, validate_url
+from routekit.errors import MalformedURLError
+from routekit.web._whatwg import validate_url
+from routekit.web.search_params import URLSearchParams
+from routekit.web.url import NextURL
 
 
 @pytest.mark.parametrize(

@@ -17,24 +17,9 @@ import re
 import typing as t
 from json.encoder import encode_basestring
 
-from ..errors import RoutekitError
+from ..errors import JSONEncodeError
 
-__all__ = ["JsonEncodeError", "format_number", "stringify"]
-
-
-class JsonEncodeError(RoutekitError, TypeError):
-    """A value ``res.json()``/``res.send()`` cannot turn into JSON; the app answers 500.
-
-    :param context: the call that was serialising, e.g. ``res.json()``.
-    :param path: where the value sits, e.g. ``$.user.created``.
-    :param type_name: the offending value's type name.
-    """
-
-    def __init__(self, message: str, *, context: str, path: str, type_name: str) -> None:
-        self.context = context
-        self.path = path
-        self.type_name = type_name
-        super().__init__(message)
+__all__ = ["format_number", "stringify"]
 
 
 def format_number(value: float) -> str:
@@ -117,7 +102,7 @@ def stringify(value: object, *, context: str = "res.json()") -> str:
     Compact, raw UTF-8 text; ``NaN``/``Infinity`` become ``null``; floats are written as
     JavaScript writes numbers; tuples are arrays; ``None`` is ``null``; int, float and bool
     dict keys are coerced to their JavaScript string. Anything else raises
-    :class:`JsonEncodeError` naming the type and where it sits (*context* names the caller).
+    :class:`JSONEncodeError` naming the type and where it sits (*context* names the caller).
     """
     if type(value) is float:
         return format_number(value) if math.isfinite(value) else "null"
@@ -152,7 +137,7 @@ def _walk(value: object, path: str, out: list[str], active: set[int], context: s
     elif isinstance(value, (dict, list, tuple)):
         marker = id(value)
         if marker in active:
-            raise JsonEncodeError(
+            raise JSONEncodeError(
                 f"{context} cannot serialise a circular structure: the "
                 f"{type(value).__name__} at {path} contains itself; build an acyclic copy first",
                 context=context,
@@ -201,7 +186,7 @@ def _key_text(key: object, path: str, context: str) -> str:
     if isinstance(key, float):
         return format_number(key)  # JS keys are strings: String(1.5) == "1.5"
     type_name = type(key).__name__
-    raise JsonEncodeError(
+    raise JSONEncodeError(
         f"{context} cannot serialise a dict with a {type_name} key ({key!r}) at {path}; "
         "JSON object keys are strings: convert the keys with str() first",
         context=context,
@@ -226,7 +211,7 @@ _HINTS: dict[str, str] = {
 }
 
 
-def _unserialisable(value: object, path: str, context: str) -> JsonEncodeError:
+def _unserialisable(value: object, path: str, context: str) -> JSONEncodeError:
     type_name = type(value).__name__
     if isinstance(value, enum.Enum):
         hint = "value.value"
@@ -238,7 +223,7 @@ def _unserialisable(value: object, path: str, context: str) -> JsonEncodeError:
         hint = _HINTS.get(type_name, "")
     article = "an" if type_name[:1].lower() in "aeio" else "a"  # "a UUID", "an int"
     fix = f"e.g. {hint}" if hint else "to a dict, list, str, int, float, bool or None"
-    return JsonEncodeError(
+    return JSONEncodeError(
         f"{context} cannot serialise {article} {type_name} at {path}; convert it first ({fix})",
         context=context,
         path=path,

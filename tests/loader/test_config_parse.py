@@ -5,9 +5,9 @@ import typing as t
 
 import pytest
 
-from routekit._config_parse import IGNORED_KEYS, parse_app_config, parse_pages_config
 from routekit.config import AppRouteConfig, PagesConfig, SizeLimit
 from routekit.errors import ConfigError
+from routekit.loader._config_parse import IGNORED_KEYS, parse_app_config, parse_pages_config
 
 FILE = "pages/api/hello.py"
 

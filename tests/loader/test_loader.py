@@ -12,7 +12,6 @@ import typing as t
 
 import pytest
 
-from routekit import loader as loader_module
 from routekit.config import AppRouteConfig, PagesConfig
 from routekit.errors import (
     ConfigError,
@@ -20,7 +19,10 @@ from routekit.errors import (
     RouteDefinitionError,
     RouteImportError,
 )
-from routekit.loader import Loader, get_loader, load_handler
+from routekit.loader import AppRoute, EdgeRoute, Loader, PagesRoute, get_loader, load_handler
+from routekit.loader import importer as loader_importer
+from routekit.loader import registry as loader_registry
+from routekit.loader._modules import activate
 from routekit.routing.route import Route
 
 if t.TYPE_CHECKING:
@@ -36,9 +38,9 @@ def isolated_imports(monkeypatch: pytest.MonkeyPatch) -> t.Iterator[types.Module
 
     The ``rk_probe`` module records every execution of a route file (``probe.runs``).
     """
-    monkeypatch.setattr(loader_module, "_loaders", {})
-    monkeypatch.setattr(loader_module, "_roots", set())
-    monkeypatch.setattr(loader_module, "_stashes", {})
+    monkeypatch.setattr(loader_registry, "_loaders", {})
+    monkeypatch.setattr(loader_importer, "_roots", set())
+    monkeypatch.setattr(loader_importer, "_stashes", {})
     probe = types.ModuleType("rk_probe")
     probe.runs = []  # type: ignore[attr-defined]
     modules = dict(sys.modules)
@@ -80,12 +82,8 @@ def test_load_pages_route(tmp_path: Path) -> None:
     _tree(tmp_path, {"pages/api/hello.py": HANDLER})
     route = _route(tmp_path, "pages/api/hello.py")
     loaded = Loader(tmp_path).load(route)
-    assert (loaded.route, loaded.kind, loaded.config, loaded.methods) == (
-        route,
-        "pages",
-        PagesConfig(),
-        {},
-    )
+    assert isinstance(loaded, PagesRoute)
+    assert (loaded.route, loaded.kind, loaded.config) == (route, "pages", PagesConfig())
     assert loaded.handler is loaded.module.handler
     assert loaded.module.__name__ == "pages.api.hello"
 
@@ -228,6 +226,12 @@ def _project(root: Path, value: str) -> Path:
     return _tree(root, files)
 
 
+def _activate(root: Path) -> None:
+    """What importing a route of *root* does first: its helper packages win ``import lib``."""
+    with loader_importer._lock:
+        activate(str(root.resolve()), loader_importer._roots, loader_importer._stashes)
+
+
 def test_load_two_roots_do_not_share_helper_packages(tmp_path: Path) -> None:
     root_a = _project(tmp_path / "a", "a")
     root_b = _project(tmp_path / "b", "b")
@@ -242,7 +246,7 @@ def test_load_two_roots_do_not_share_helper_packages(tmp_path: Path) -> None:
     assert module_b.__file__ == str(root_b.resolve() / "pages/api/value.py")
     # The root that imported last owns the names, so a test's `import lib.data` matches.
     assert sys.modules["lib.data"] is module_b.data
-    loader_a.activate()
+    _activate(root_a)
     assert sys.modules["lib.data"] is module_a.data
     assert sys.modules["pages.api.value"] is module_a
     assert sys.path[0] == str(root_a.resolve())
@@ -374,6 +378,7 @@ def test_load_edge_route(tmp_path: Path) -> None:
     source = "config = {'runtime': 'edge', 'regions': ['iad1']}\ndef handler(request):\n    pass\n"
     _tree(tmp_path, {"pages/api/edge.py": source})
     loaded = Loader(tmp_path).load(_route(tmp_path, "pages/api/edge.py"))
+    assert isinstance(loaded, EdgeRoute)
     assert (loaded.kind, loaded.config) == ("edge", PagesConfig(runtime="edge"))
     assert loaded.handler is loaded.module.handler
 
@@ -423,7 +428,8 @@ def helper():
 def test_load_app_route(tmp_path: Path) -> None:
     _tree(tmp_path, {"app/api/items/route.py": APP_ROUTE})
     loaded = Loader(tmp_path).load(_route(tmp_path, "app/api/items/route.py"))
-    assert (loaded.kind, loaded.handler) == ("app", None)
+    assert isinstance(loaded, AppRoute)
+    assert loaded.kind == "app"
     assert loaded.config == AppRouteConfig(dynamic="force-dynamic", revalidate=60)
     assert loaded.methods == {"GET": loaded.module.GET, "POST": loaded.module.POST}
     assert loaded.module.__name__ == "app.api.items.route"
@@ -567,7 +573,7 @@ def test_load_handler_finds_the_project_root(tmp_path: Path, relfile: str, root:
     _tree(tmp_path, {relfile: HANDLER})
     (tmp_path / root / "pages").mkdir(exist_ok=True)
     load_handler(tmp_path / relfile)
-    assert list(loader_module._loaders) == [(tmp_path / root).resolve()]
+    assert list(loader_registry._loaders) == [(tmp_path / root).resolve()]
 
 
 def test_load_handler_prefers_a_known_root(tmp_path: Path) -> None:
@@ -699,7 +705,7 @@ def test_activate_a_root_that_vanished_still_puts_it_first(tmp_path: Path) -> No
     Loader(_project(tmp_path / "b", "b"))
     loader_a.load(_route(root_a, "pages/api/value.py"))
     shutil.rmtree(root_a)
-    loader_a.activate()
+    _activate(root_a)
     assert sys.path[0] == str(root_a.resolve())
 
 
@@ -749,3 +755,40 @@ def test_load_handler_skips_known_roots_that_do_not_hold_the_file(tmp_path: Path
     # A file at a known root is a route only when it is the middleware.
     with pytest.raises(RouteDefinitionError, match="is not inside a pages/, app/ or api/ folder"):
         load_handler(tmp_path / "site/helpers.py")
+
+
+ITEMS_ROUTE = """\
+from routekit import Response
+
+def GET(request):
+    return Response("ok")
+"""
+
+
+def test_load_app_route_methods_are_read_at_load_not_per_request(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from routekit._wire import BufferSink, RawRequest
+    from routekit.app import App
+    from routekit.loader import exports
+
+    reads: list[str] = []
+    real = exports.app_route_methods
+
+    def counting(module: types.ModuleType) -> dict[str, t.Callable[..., t.Any]]:
+        reads.append(module.__name__)
+        return real(module)
+
+    monkeypatch.setattr(exports, "app_route_methods", counting)
+    _tree(tmp_path, {"app/api/items/route.py": ITEMS_ROUTE})
+    app = App(tmp_path)
+    statuses = []
+    for method in ("GET", "GET", "HEAD", "OPTIONS", "POST"):
+        sink = BufferSink()
+        app.handle(RawRequest(method, "/api/items"), sink)
+        statuses.append(sink.status)
+        if len(statuses) == 1:
+            at_load = len(reads)
+    assert statuses == [200, 200, 200, 204, 405]
+    assert at_load > 0
+    assert len(reads) == at_load  # the later requests read nothing

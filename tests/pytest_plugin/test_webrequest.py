@@ -6,7 +6,7 @@ import pytest
 
 from routekit.web.request import NextRequest
 from routekit.web.response import NextResponse
-from routekit.web.testing import create_web_request
+from routekit_pytest import create_web_request
 
 
 def test_create_web_request_builds_a_real_nextrequest():

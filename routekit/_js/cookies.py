@@ -15,14 +15,19 @@ from __future__ import annotations
 import difflib
 import typing as t
 from datetime import date, datetime
-from urllib.parse import quote
 
 from werkzeug.http import http_date
 
 from .._syntax import COOKIE_DOMAIN, COOKIE_NAME, COOKIE_PATH, COOKIE_VALUE
-from ._query import JS_WHITESPACE, decode_uri_component
+from .strings import JS_WHITESPACE, decode_uri_component, encode_uri_component
 
-__all__ = ["parse_cookie_header", "serialize_cookie"]
+__all__ = [
+    "check_cookie_domain",
+    "check_cookie_name",
+    "check_cookie_path",
+    "parse_cookie_header",
+    "serialize_cookie",
+]
 
 
 def parse_cookie_header(value: str) -> dict[str, str]:
@@ -73,11 +78,6 @@ _OPTION_NAMES = {
     "sameSite": "same_site",
     "encode": "encode",
 }
-
-
-def _encode_uri_component(value: str) -> str:
-    # encodeURIComponent keeps A-Z a-z 0-9 and - _ . ! ~ * ' ( ); quote() always keeps _.-~
-    return quote(value, safe="!'()*")
 
 
 def _normalise_options(options: dict[str, object]) -> dict[str, object]:
@@ -132,6 +132,32 @@ def _choice(option: str, value: object, table: dict[str, str]) -> str:
     raise TypeError(f"option {option} is invalid: {value!r} (expected one of {choices})")
 
 
+def check_cookie_name(name: object) -> str:
+    """*name* if the ``cookie`` package accepts it as a cookie name, else its ``TypeError``."""
+    if not isinstance(name, str) or not COOKIE_NAME.match(name):
+        raise TypeError(
+            f"argument name is invalid: {name!r} (a cookie name is 1+ visible ASCII "
+            "characters other than ';' and '=')"
+        )
+    return name
+
+
+def check_cookie_domain(domain: object) -> str:
+    """*domain* if the ``cookie`` package accepts it as a ``Domain``, else its ``TypeError``."""
+    if not isinstance(domain, str) or not COOKIE_DOMAIN.match(domain):
+        raise TypeError(f"option domain is invalid: {domain!r} (expected a host name)")
+    return domain
+
+
+def check_cookie_path(path: object) -> str:
+    """*path* if the ``cookie`` package accepts it as a ``Path``, else its ``TypeError``."""
+    if not isinstance(path, str) or not COOKIE_PATH.match(path):
+        raise TypeError(
+            f"option path is invalid: {path!r} (printable ASCII other than ';' expected)"
+        )
+    return path
+
+
 def serialize_cookie(name: str, value: str | None, **options: t.Any) -> str:
     """Build a ``Set-Cookie`` header value exactly as the npm ``cookie`` package's ``serialize``.
 
@@ -148,14 +174,10 @@ def serialize_cookie(name: str, value: str | None, **options: t.Any) -> str:
         a name, value or option the header grammar does not allow.
     """
     opts = _normalise_options(options)
-    encode = opts.get("encode") or _encode_uri_component
+    encode = opts.get("encode") or encode_uri_component
     if not callable(encode):
         raise TypeError(f"option encode is invalid: {encode!r} (expected a function)")
-    if not isinstance(name, str) or not COOKIE_NAME.match(name):
-        raise TypeError(
-            f"argument name is invalid: {name!r} (a cookie name is 1+ visible ASCII "
-            "characters other than ';' and '=')"
-        )
+    check_cookie_name(name)
     raw = "" if value is None else value if isinstance(value, str) else str(value)
     try:
         encoded = "" if value is None else encode(raw)
@@ -172,16 +194,10 @@ def serialize_cookie(name: str, value: str | None, **options: t.Any) -> str:
         parts.append(f"Max-Age={_max_age(max_age)}")
     domain = opts.get("domain")
     if domain:
-        if not isinstance(domain, str) or not COOKIE_DOMAIN.match(domain):
-            raise TypeError(f"option domain is invalid: {domain!r} (expected a host name)")
-        parts.append(f"Domain={domain}")
+        parts.append(f"Domain={check_cookie_domain(domain)}")
     path = opts.get("path")
     if path:
-        if not isinstance(path, str) or not COOKIE_PATH.match(path):
-            raise TypeError(
-                f"option path is invalid: {path!r} (printable ASCII other than ';' expected)"
-            )
-        parts.append(f"Path={path}")
+        parts.append(f"Path={check_cookie_path(path)}")
     expires = opts.get("expires")
     if expires is not None and expires is not False:
         parts.append(f"Expires={_expires(expires)}")

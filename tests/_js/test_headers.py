@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from routekit.pages._headers import DISCARD_DUPLICATES, IncomingHeaders
+from routekit._js.headers import DISCARD_DUPLICATES, IncomingHeaders
 
 
 @pytest.mark.parametrize(

@@ -4,7 +4,7 @@ from datetime import datetime, timezone
 
 import pytest
 
-from routekit.pages.cookies import parse_cookie_header, serialize_cookie
+from routekit._js.cookies import parse_cookie_header, serialize_cookie
 
 
 @pytest.mark.parametrize(

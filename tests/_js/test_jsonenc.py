@@ -10,8 +10,8 @@ import uuid
 
 import pytest
 
-from routekit.errors import RoutekitError
-from routekit.pages.jsonenc import JsonEncodeError, format_number, stringify
+from routekit._js.jsonenc import format_number, stringify
+from routekit.errors import JSONEncodeError, RoutekitError
 
 # Expected texts produced by Node 20's JSON.stringify / String(number).
 NUMBERS = [
@@ -152,13 +152,13 @@ ERRORS = [
 
 @pytest.mark.parametrize(("value", "message"), ERRORS)
 def test_stringify_unserialisable_names_type_and_path(value: object, message: str) -> None:
-    with pytest.raises(JsonEncodeError) as info:
+    with pytest.raises(JSONEncodeError) as info:
         stringify(value)
     assert str(info.value) == message
 
 
 def test_stringify_error_is_type_error_and_routekit_error() -> None:
-    with pytest.raises(JsonEncodeError) as info:
+    with pytest.raises(JSONEncodeError) as info:
         stringify({"when": datetime.date(2020, 1, 1)}, context="res.send()")
     assert isinstance(info.value, TypeError)
     assert isinstance(info.value, RoutekitError)
@@ -170,7 +170,7 @@ def test_stringify_error_is_type_error_and_routekit_error() -> None:
 def test_stringify_circular_structure_is_an_error() -> None:
     items: list[object] = []
     items.append({"self": items})
-    with pytest.raises(JsonEncodeError, match=r"circular structure: the list at \$\[0\]\.self"):
+    with pytest.raises(JSONEncodeError, match=r"circular structure: the list at \$\[0\]\.self"):
         stringify(items)
 
 

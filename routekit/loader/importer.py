@@ -12,30 +12,26 @@ When a process serves several roots (the test suites of several example projects
 root whose route imports takes over the top-level names its folder has: the other roots'
 modules of those names are set aside (and put back when their root imports again), so two
 ``lib/`` folders never see each other's modules. That ``sys.modules``/``sys.path``
-bookkeeping is in :mod:`routekit._modules`; the registries it works on are kept here.
+bookkeeping is in :mod:`._modules`; the registries it works on are kept here. Validating
+the imported module is :mod:`.exports`' job, sharing one loader per root :mod:`.registry`'s.
 """
 
 from __future__ import annotations
 
-import difflib
-import errno
 import hashlib
 import importlib
 import importlib.machinery
 import importlib.util
-import inspect
-import logging
 import os
 import sys
 import threading
 import types
 import typing as t
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
-from ._config_parse import parse_app_config, parse_pages_config
+from ..errors import ModuleDefinitionError, RouteDefinitionError, RouteImportError
 from ._modules import (
-    activate,
     ensure_package,
     escape_part,
     identifier_name,
@@ -43,57 +39,26 @@ from ._modules import (
     same_file,
     unregister,
 )
-from .errors import ModuleDefinitionError, RouteDefinitionError, RouteImportError
-from .web.dispatch import HTTP_METHODS, app_route_export_problems, app_route_methods
+from .exports import no_methods_error, validate
+from .routes import AppRoute
 
 if t.TYPE_CHECKING:
     from collections.abc import Iterable
 
+    from ..routing.route import Route
     from ._modules import Stashes
-    from .config import AppRouteConfig, PagesConfig
-    from .routing.route import Route
-    from .settings import Settings
+    from .routes import LoadedRoute
 
-__all__ = ["LoadedKind", "LoadedRoute", "Loader", "get_loader", "load_handler"]
+__all__ = ["Loader"]
 
-logger = logging.getLogger("routekit")
-
-#: ``pages``: ``handler(req, res)``; ``edge``: a pages file with ``runtime: "edge"``,
-#: ``handler(request)`` returning a ``Response``; ``app``: ``app/**/route.py`` exporting
-#: ``GET``, ``POST``...
-LoadedKind = t.Literal["pages", "edge", "app"]
-
-_ROUTE_FOLDERS = ("pages", "app", "api")
-_MIDDLEWARE_FILES = ("middleware.py", "proxy.py")
-
-#: Guards every edit of sys.modules and sys.path, and the registries below. Held across a
-#: whole import only while several roots share the process (their modules are swapped).
+#: Guards every edit of sys.modules and sys.path, and the registries of the roots and of
+#: their loaders (:mod:`.registry`). Held across a whole import only while several roots
+#: share the process (their modules are swapped).
 _lock = threading.RLock()
-_loaders: dict[Path, Loader] = {}
+#: Every root a loader was made for in this process.
 _roots: set[str] = set()
 #: Per root, its top-level helper modules set aside while another root owns the names.
 _stashes: Stashes = {}
-
-
-@dataclass(frozen=True, slots=True)
-class LoadedRoute:
-    """A route file imported and validated: what dispatch needs to run it.
-
-    :param route: the route the file serves.
-    :param module: the imported module (the same object ``load_handler`` returns).
-    :param kind: ``pages``, ``edge`` or ``app``.
-    :param config: :class:`PagesConfig` for pages and edge files, :class:`AppRouteConfig` for
-        app routes.
-    :param handler: ``handler`` of a pages or edge file; ``None`` for app routes.
-    :param methods: an app route's method functions by name (``{"GET": GET}``).
-    """
-
-    route: Route
-    module: types.ModuleType
-    kind: LoadedKind
-    config: PagesConfig | AppRouteConfig
-    handler: t.Callable[..., t.Any] | None
-    methods: dict[str, t.Callable[..., t.Any]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,12 +83,10 @@ class Loader:
     the first request import it once. Use :func:`get_loader` to share one loader per root.
 
     :param root: the project root, the folder holding ``pages/``, ``app/`` or ``api/``.
-    :param settings: the project settings (kept for callers; loading needs only the root).
     """
 
-    def __init__(self, root: str | os.PathLike[str], settings: Settings | None = None) -> None:
+    def __init__(self, root: str | os.PathLike[str]) -> None:
         self.root = Path(root).resolve()
-        self.settings = settings
         self._root = str(self.root)
         self._hash = hashlib.sha1(self._root.encode(), usedforsecurity=False).hexdigest()[:8]
         self._imported: dict[Path, _Imported] = {}
@@ -153,7 +116,7 @@ class Loader:
         with self._file_lock(path):  # validate once too: warnings and logs appear once
             loaded = self._loaded.get(route.file)
             if loaded is None:
-                loaded = _validate(route, self._import_file(path))
+                loaded = validate(route, self._import_file(path))
                 self._loaded[route.file] = loaded
         return loaded
 
@@ -173,8 +136,8 @@ class Loader:
             except (ModuleDefinitionError, RouteImportError) as exc:
                 problems.append(exc)
                 continue
-            if loaded.kind == "app" and not loaded.methods:
-                problems.append(_no_methods(loaded))
+            if isinstance(loaded, AppRoute) and not loaded.methods:
+                problems.append(no_methods_error(loaded))
         return problems
 
     def invalidate(self, file: str | os.PathLike[str] | None = None) -> None:
@@ -299,188 +262,3 @@ class Loader:
     def _synthetic(self, relfile: str) -> str:
         parts = relfile.removesuffix(".py").split("/")
         return f"routekit.routes.{self._hash}." + ".".join(escape_part(part) for part in parts)
-
-    def activate(self) -> None:
-        """Make this root's helper packages the ones ``import lib`` finds from now on.
-
-        Only matters when one process serves several roots (the test suites of several
-        projects): other roots' modules with the same top-level names are set aside until
-        their root imports again. Importing a route file activates its root.
-        """
-        with _lock:
-            activate(self._root, _roots, _stashes)
-
-
-# -- validation --------------------------------------------------------------------------------
-
-
-def _validate(route: Route, module: types.ModuleType) -> LoadedRoute:
-    namespace = vars(module)
-    if route.kind == "app":
-        methods = _app_route_methods(module, route.relfile)
-        return LoadedRoute(
-            route, module, "app", parse_app_config(namespace, route.relfile), None, methods
-        )
-    raw = namespace.get("config")
-    # `import config` (a settings module) is a common Python idiom, not a page config.
-    config = parse_pages_config(None if isinstance(raw, types.ModuleType) else raw, route.relfile)
-    kind: LoadedKind = "edge" if config.runtime == "edge" else "pages"
-    return LoadedRoute(route, module, kind, config, _handler(namespace, route.relfile, kind))
-
-
-def _handler(namespace: dict[str, t.Any], relfile: str, kind: LoadedKind) -> t.Callable[..., t.Any]:
-    if kind == "edge":
-        call = "handler(request)"
-        duty = (
-            'An edge API route (runtime "edge") must define handler(request) returning a Response.'
-        )
-    else:
-        call, duty = "handler(req, res)", "A pages API route must define handler(req, res)."
-    handler = namespace.get("handler")
-    if handler is None:
-        raise ModuleDefinitionError(_missing_handler(namespace, duty), relfile)
-    if not callable(handler):
-        raise ModuleDefinitionError(
-            f"handler is not a function (handler = {handler!r:.60}). {duty}", relfile
-        )
-    try:
-        signature = inspect.signature(handler)
-    except (TypeError, ValueError):  # some builtins have no signature: let the call decide
-        return handler  # type: ignore[no-any-return]
-    try:
-        signature.bind(*[None] * (1 if kind == "edge" else 2))
-    except TypeError:
-        raise ModuleDefinitionError(
-            f"handler{signature} cannot be called as {call}. {duty}", relfile
-        ) from None
-    return handler  # type: ignore[no-any-return]
-
-
-def _missing_handler(namespace: dict[str, t.Any], duty: str) -> str:
-    public = sorted(
-        name
-        for name, value in namespace.items()
-        if callable(value) and not name.startswith("_") and not isinstance(value, types.ModuleType)
-    )
-    exported = [name for name in HTTP_METHODS if name in public]
-    if exported:
-        return (
-            f"defines no handler; found {', '.join(exported)}, which are app route exports "
-            f"(move the file to app/.../route.py for those). {duty}"
-        )
-    close = ["default"] if "default" in public else difflib.get_close_matches("handler", public, 1)
-    if close:
-        return f"defines no handler; found {close[0]!r} — did you mean 'handler'? {duty}"
-    return f"defines no handler. {duty}"
-
-
-def _app_route_methods(module: types.ModuleType, relfile: str) -> dict[str, t.Callable[..., t.Any]]:
-    for name in HTTP_METHODS:
-        value = vars(module).get(name)
-        if value is not None and not callable(value):
-            # Next.js would fail on the call with a TypeError; say so before the first request.
-            raise ModuleDefinitionError(
-                f"{name} is not a function ({name} = {value!r:.60})",
-                relfile,
-                hint=f"define it as def {name}(request): ... returning a Response.",
-            )
-    # Next.js serves such a module (a 405 for the methods it lacks) and logs these in
-    # development; so does routekit, and `routekit routes --check` reports a module without
-    # any method.
-    for problem in app_route_export_problems(module, relfile):
-        logger.warning(problem)
-    return app_route_methods(module)
-
-
-def _no_methods(loaded: LoadedRoute) -> ModuleDefinitionError:
-    namespace = vars(loaded.module)
-    lowercase = [name.lower() for name in HTTP_METHODS if callable(namespace.get(name.lower()))]
-    if lowercase:
-        hint = f"rename {lowercase[0]} to {lowercase[0].upper()}: app route exports are named "
-        hint += "by the uppercase method."
-    elif callable(namespace.get("handler")):
-        hint = "handler(req, res) is the pages router's convention; an app route defines "
-        hint += "GET(request), POST(request)..."
-    else:
-        hint = "define e.g. def GET(request): ... returning a Response."
-    return ModuleDefinitionError(
-        "exports no HTTP method, so every request is answered 405 Method Not Allowed",
-        loaded.route.relfile,
-        hint=hint,
-    )
-
-
-# -- process-wide registry ---------------------------------------------------------------------
-
-
-def get_loader(root: str | os.PathLike[str], settings: Settings | None = None) -> Loader:
-    """The process-wide :class:`Loader` of *root*, created on first use.
-
-    The app, the test client and :func:`load_handler` share it, so they run the same
-    module objects.
-    """
-    key = Path(root).resolve()
-    with _lock:
-        loader = _loaders.get(key)
-        if loader is None:
-            loader = _loaders[key] = Loader(key, settings)
-        return loader
-
-
-def load_handler(path: str | os.PathLike[str]) -> types.ModuleType:
-    """Import a route file the way the server does and return its module.
-
-    The module is the very object the app and the test client run, so
-    ``monkeypatch.setattr(load_handler("pages/api/hello.py"), "get_user", fake)`` changes
-    what requests see. Relative paths resolve against the current directory; the project root
-    is the folder holding the ``pages/``, ``app/`` or ``api/`` folder the file lives in.
-
-    :raises FileNotFoundError: no such file.
-    :raises RouteDefinitionError: the file is not inside a ``pages/``, ``app/`` or ``api/``
-        folder.
-    :raises RouteImportError: the file raised while importing.
-    """
-    file = Path(path).resolve()
-    if not file.is_file():
-        raise FileNotFoundError(errno.ENOENT, "no such route file", os.fspath(path))
-    return get_loader(_find_root(file, os.fspath(path))).import_file(file)
-
-
-def _find_root(file: Path, shown: str) -> Path:
-    with _lock:
-        known = sorted(_loaders, key=lambda root: len(root.parts), reverse=True)
-    for root in known:
-        if file.is_relative_to(root) and _route_like(file.relative_to(root).parts):
-            return root
-    if file.name in _MIDDLEWARE_FILES and any(
-        (file.parent / folder).is_dir() for folder in _ROUTE_FOLDERS
-    ):
-        return file.parent
-    fallback: Path | None = None
-    for folder in file.parents:
-        if folder.name not in _ROUTE_FOLDERS or not _route_like(
-            file.relative_to(folder.parent).parts
-        ):
-            continue
-        # pages/api/x.py is `pages` at the root, not `api` at pages/: prefer pages/ and app/.
-        if folder.name != "api":
-            return folder.parent
-        fallback = fallback or folder.parent
-    if fallback is not None:
-        return fallback
-    raise RouteDefinitionError(
-        f"{shown} is not inside a pages/, app/ or api/ folder, so it has no project root",
-        files=(shown,),
-        hint="pass a route file such as pages/api/hello.py or app/api/hello/route.py.",
-    )
-
-
-def _route_like(parts: tuple[str, ...]) -> bool:
-    if len(parts) == 1:
-        return parts[0] in _MIDDLEWARE_FILES
-    top = parts[0]
-    if top == "pages":
-        return parts[1] == "api.py" or (parts[1] == "api" and len(parts) > 2)
-    if top == "app":
-        return parts[-1] == "route.py" or "api" in parts[1:-1]
-    return top == "api"

@@ -23,7 +23,7 @@ import os
 import sys
 import typing as t
 
-from .errors import RouteImportError
+from ..errors import RouteImportError
 
 if t.TYPE_CHECKING:
     import threading

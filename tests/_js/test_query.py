@@ -2,7 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from routekit.pages._query import decode_uri_component, parse_querystring, parse_search_params
+from routekit._js.query import parse_querystring, parse_search_params
+from routekit._js.strings import decode_uri_component
 
 
 @pytest.mark.parametrize(

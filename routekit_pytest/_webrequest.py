@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import typing as t
 
-from routekit_pytest._reqspec import MISSING, build_raw, check_conflicts, encode_body
+from routekit.web.request import NextRequest, request_from_raw
 
-from .request import NextRequest, request_from_raw
+from ._reqspec import MISSING, RequestSpec, SpecKeywords
 
 __all__ = ["create_web_request"]
 
@@ -46,38 +46,24 @@ def create_web_request(
     :param auth: a bearer token, or a ``(user, password)`` pair for Basic auth.
     :raises TypeError: contradictory keywords (naming the one to drop), or a body on GET/HEAD.
     """
-    given = {
-        name: value
-        for name, value in (
-            ("query", query),
-            ("headers", headers),
-            ("cookies", cookies),
-            ("json", json),
-            ("form", form),
-            ("data", data),
-            ("files", files),
-            ("content_type", content_type),
-            ("auth", auth),
-        )
-        if value is not None and value is not MISSING
+    keywords: SpecKeywords = {
+        "query": query,
+        "headers": headers,
+        "cookies": cookies,
+        "json": json,
+        "form": form,
+        "data": data,
+        "files": files,
+        "content_type": content_type,
+        "auth": auth,
     }
-    check_conflicts("create_web_request", url, given)
-    body = encode_body(json=json, form=form, data=data, files=files)
-    if body.content is not None and method.upper() in ("GET", "HEAD"):
-        sent = next(k for k in ("json", "form", "data", "files") if k in given)
+    spec = RequestSpec.build("create_web_request", method, url, keywords)
+    if spec.body_keyword is not None and method.upper() in ("GET", "HEAD"):
+        sent = spec.body_keyword
         raise TypeError(
             f"create_web_request() got {sent}= with method={method!r}, but a GET or HEAD "
             'request cannot have a body; pass method="POST" (or PUT, PATCH...) or drop '
             f"{sent}=."
         )
-    raw = build_raw(
-        method,
-        url,
-        query=query,
-        headers=headers,
-        cookies=cookies,
-        body=body,
-        content_type=content_type,
-        auth=auth,
-    )
+    raw = spec.to_raw()
     return request_from_raw(raw)

@@ -21,15 +21,15 @@ import typing as t
 import warnings
 from collections.abc import Mapping, Sequence
 
-from .config import (
+from .._js.sizes import parse_size
+from ..config import (
     DEFAULT_RESPONSE_LIMIT,
     DEFAULT_SIZE_LIMIT,
     AppRouteConfig,
     PagesConfig,
     SizeLimit,
 )
-from .errors import ConfigError
-from .pages.body import parse_size
+from ..errors import ConfigError
 
 __all__ = [
     "APP_EXPORTS",
@@ -268,12 +268,7 @@ def _size_limit(value: object, where: _Where) -> tuple[int, str]:
     if not isinstance(value, bool) and value in (0, ""):
         # Next.js: `sizeLimit || '1mb'`, so 0 and "" fall back to the default.
         return DEFAULT_SIZE_LIMIT, _DEFAULT_SIZE_TEXT
-    if isinstance(value, bool) or not isinstance(value, (str, int)):
-        raise where.bad_value(value, "is not a size", _SIZE_FIX)
-    try:
-        size = parse_size(value)
-    except ValueError:
-        raise where.bad_value(value, "is not a valid size", _SIZE_FIX) from None
+    size = _body_size_limit(value, where).size
     return size, value if isinstance(value, str) else str(value)
 
 
