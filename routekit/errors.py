@@ -38,6 +38,10 @@ bases are exported so a caller can catch one family::
         ├── RedirectLoopError            the test client followed redirects in a circle
         ├── MockAccessorError            a mock res test accessor read where production has none
         │   └── ResponseNotEndedError    ... on a response that never ended
+        ├── StreamTimeoutError           a streamed response sent no event/line in time
+        ├── NDJSONLineError              a line of an NDJSON body is not JSON
+        ├── LiveServerError              the live server answered a 500 during a passing test
+        ├── ReplayError                  a replay case file or target that cannot be used
         └── RoutekitTestWarning          a test that would pass with a broken handler (a warning)
             ├── UnsentResponseWarning    the handler returned without sending
             ├── UnawaitedCoroutineWarning  a coroutine never awaited (an un-awaited handler)
@@ -58,7 +62,7 @@ from __future__ import annotations
 import typing as t
 
 if t.TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Iterable, Sequence
 
 __all__ = [
     "BodyConsumedError",
@@ -75,10 +79,12 @@ __all__ = [
     "InvalidStatusError",
     "JSONBodyError",
     "JSONEncodeError",
+    "LiveServerError",
     "MalformedURLError",
     "MiddlewareRewriteError",
     "MockAccessorError",
     "ModuleDefinitionError",
+    "NDJSONLineError",
     "NavigationSignal",
     "NotFoundSignal",
     "ParamDecodeError",
@@ -87,6 +93,7 @@ __all__ = [
     "ReadonlyHeadersError",
     "RedirectLoopError",
     "RedirectSignal",
+    "ReplayError",
     "RequestBodyError",
     "RequestError",
     "RequestScopeError",
@@ -100,6 +107,7 @@ __all__ = [
     "RoutekitTestWarning",
     "SettingsError",
     "StaleImportWarning",
+    "StreamTimeoutError",
     "UnawaitedCoroutineWarning",
     "UnsentResponseWarning",
     "WebAPIError",
@@ -529,6 +537,63 @@ class UnawaitedCoroutineWarning(RoutekitTestWarning):
 class StaleImportWarning(RoutekitTestWarning):
     """A route the test ran holds its own reference (``from lib.user import get_user``) to a
     function the test replaced in its home module, so the route still calls the original."""
+
+
+class StreamTimeoutError(PluginError, TimeoutError):
+    """A streamed response sent no complete item (event, line, value) in time.
+
+    :param url: the request, ``GET http://localhost:3000/api/events``.
+    :param what: ``event``, ``line`` or ``NDJSON value``.
+    :param timeout: the seconds waited.
+    :param received: how many items had been read before.
+    """
+
+    def __init__(self, url: str, what: str, timeout: float, received: int) -> None:
+        self.url = url
+        self.what = what
+        self.timeout = timeout
+        self.received = received
+        super().__init__(
+            f"{url} sent no complete {what} within {timeout:g} s ({received} read before); "
+            "pass timeout=... to wait longer, or close() the response to stop the handler."
+        )
+
+
+class NDJSONLineError(PluginError, ValueError):
+    """A line of an NDJSON body is not JSON.
+
+    :param url: the request.
+    :param line_number: the 1-based line number in the body.
+    :param line: the line's text.
+    """
+
+    def __init__(self, url: str, line_number: int, line: str, reason: str) -> None:
+        self.url = url
+        self.line_number = line_number
+        self.line = line
+        super().__init__(
+            f"{url}: line {line_number} of the NDJSON body is not JSON ({reason}): {line[:200]!r}"
+        )
+
+
+class LiveServerError(PluginError):
+    """Requests the live server answered with an error during a test that did not fail.
+
+    :param errors: the recorded errors (``routekit_pytest.ServerError``), oldest first.
+    """
+
+    def __init__(self, url: str, errors: Sequence[t.Any]) -> None:
+        self.errors = list(errors)
+        listed = "\n\n".join(error.format() for error in errors)
+        super().__init__(
+            f"the live server at {url} answered {len(errors)} request(s) with a 500 during "
+            f"this test:\n\n{listed}\n\nCall live_server.take_errors() in the test when the "
+            "errors are expected."
+        )
+
+
+class ReplayError(PluginError):
+    """A replay case file or a target that cannot be used; the message says which and why."""
 
 
 # -- navigation signals: control flow, outside the error root ----------------------------------

@@ -17,15 +17,19 @@ pytest.register_assert_rewrite("routekit_pytest.asserts")
 if t.TYPE_CHECKING:
     from routekit.errors import (
         JSONBodyError,
+        LiveServerError,
         MockAccessorError,
+        NDJSONLineError,
         RedirectLoopError,
+        ReplayError,
         ResponseNotEndedError,
         RoutekitTestWarning,
         StaleImportWarning,
+        StreamTimeoutError,
         UnawaitedCoroutineWarning,
         UnsentResponseWarning,
     )
-    from ._readers import NDJSONLineError, StreamTimeoutError
+
     from .asserts import (
         assert_cookie,
         assert_header,
@@ -36,7 +40,7 @@ if t.TYPE_CHECKING:
     )
     from .client import AsyncClient, Client, RequestKeywords
     from .cookies import SetCookie
-    from .live_server import LiveServer, LiveServerError, ServerError
+    from .live_server import LiveServer, ServerError
     from .mocks import (
         MockResponse,
         Mocks,
@@ -49,7 +53,6 @@ if t.TYPE_CHECKING:
     from .plugin import CreateMocks
     from .replay import (
         ReplayCase,
-        ReplayError,
         ReplayReport,
         assert_same_responses,
         load_cases,
@@ -69,15 +72,15 @@ _EXPORTS = {
     "EnvOverrides": "overrides",
     "JSONBodyError": "routekit.errors",
     "LiveServer": "live_server",
-    "LiveServerError": "live_server",
+    "LiveServerError": "routekit.errors",
     "MatchedRoute": "response",
     "MockAccessorError": "routekit.errors",
     "MockResponse": "mocks",
     "Mocks": "mocks",
-    "NDJSONLineError": "_readers",
+    "NDJSONLineError": "routekit.errors",
     "RedirectLoopError": "routekit.errors",
     "ReplayCase": "replay",
-    "ReplayError": "replay",
+    "ReplayError": "routekit.errors",
     "ReplayReport": "replay",
     "RequestKeywords": "client",
     "ResponseNotEndedError": "routekit.errors",
@@ -90,7 +93,7 @@ _EXPORTS = {
     "ServerSentEvent": "sse",
     "SetCookie": "cookies",
     "StaleImportWarning": "routekit.errors",
-    "StreamTimeoutError": "_readers",
+    "StreamTimeoutError": "routekit.errors",
     "UnawaitedCoroutineWarning": "routekit.errors",
     "UnsentResponseWarning": "routekit.errors",
     "WebResponseView": "web",

@@ -15,7 +15,7 @@ import typing as t
 
 from werkzeug.http import parse_options_header
 
-from routekit.errors import RoutekitError
+from routekit.errors import NDJSONLineError, StreamTimeoutError
 
 from ._accessors import ResponseAccessors
 from .sse import LineSplitter, ServerSentEvent, SSEParser
@@ -29,43 +29,6 @@ __all__ = ["NDJSONLineError", "StreamReaders", "StreamTimeoutError"]
 
 _T = t.TypeVar("_T")
 _DONE: t.Final = object()
-
-
-class StreamTimeoutError(RoutekitError, TimeoutError):
-    """A streamed response sent no complete item (event, line, value) in time.
-
-    :param url: the request, ``GET http://localhost:3000/api/events``.
-    :param what: ``event``, ``line`` or ``NDJSON value``.
-    :param timeout: the seconds waited.
-    :param received: how many items had been read before.
-    """
-
-    def __init__(self, url: str, what: str, timeout: float, received: int) -> None:
-        self.url = url
-        self.what = what
-        self.timeout = timeout
-        self.received = received
-        super().__init__(
-            f"{url} sent no complete {what} within {timeout:g} s ({received} read before); "
-            "pass timeout=... to wait longer, or close() the response to stop the handler."
-        )
-
-
-class NDJSONLineError(RoutekitError, ValueError):
-    """A line of an NDJSON body is not JSON.
-
-    :param url: the request.
-    :param line_number: the 1-based line number in the body.
-    :param line: the line's text.
-    """
-
-    def __init__(self, url: str, line_number: int, line: str, reason: str) -> None:
-        self.url = url
-        self.line_number = line_number
-        self.line = line
-        super().__init__(
-            f"{url}: line {line_number} of the NDJSON body is not JSON ({reason}): {line[:200]!r}"
-        )
 
 
 class _Decoder(t.Generic[_T]):

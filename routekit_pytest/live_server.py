@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from routekit.errors import RoutekitError
+from routekit.errors import LiveServerError, RoutekitError
 
 if t.TYPE_CHECKING:
     from collections.abc import Callable, Generator, Iterable, Iterator
@@ -68,22 +68,6 @@ class ServerError:
             report.stack = traceback.StackSummary.from_list(own)
         head = f"{self.method} {self.url}" + (f" -- {self.detail}" if self.detail else "")
         return head + "\n" + "".join(report.format()).rstrip()
-
-
-class LiveServerError(RoutekitError):
-    """Requests the live server answered with an error during a test that did not fail.
-
-    :param errors: the recorded errors, oldest first.
-    """
-
-    def __init__(self, url: str, errors: list[ServerError]) -> None:
-        self.errors = errors
-        listed = "\n\n".join(error.format() for error in errors)
-        super().__init__(
-            f"the live server at {url} answered {len(errors)} request(s) with a 500 during "
-            f"this test:\n\n{listed}\n\nCall live_server.take_errors() in the test when the "
-            "errors are expected."
-        )
 
 
 class _Serving(t.NamedTuple):

@@ -16,7 +16,7 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from routekit.errors import RoutekitError
+from routekit.errors import ReplayError
 
 from ._record import NOISY_HEADERS, ResponseRecord
 
@@ -47,10 +47,6 @@ __all__ = [
 #: ``X-Powered-By``. Pass ``ignore_headers=...`` to compare some of them too.
 REPLAY_IGNORED_HEADERS: frozenset[str] = NOISY_HEADERS | {"x-powered-by"}
 _KEYS = ("method", "url", "headers", "body", "name")
-
-
-class ReplayError(RoutekitError):
-    """A replay case file or a target that cannot be used; the message says which and why."""
 
 
 @dataclass(frozen=True, slots=True)

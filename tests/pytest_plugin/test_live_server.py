@@ -184,7 +184,7 @@ def test_live_server_error_fails_a_test_that_passed(project: pytest.Pytester) ->
     result.stdout.fnmatch_lines(
         [
             "*ERROR at teardown of test_boom_unnoticed*",
-            "E   routekit_pytest.live_server.LiveServerError: the live server at "
+            "E   routekit.errors.LiveServerError: the live server at "
             "http://127.0.0.1:* answered 1 request(s) with a 500 during this test:",
             "    GET /api/boom -- Error while handling GET /api/boom (pages/api/boom.py)",
             "    Traceback (most recent call last):",

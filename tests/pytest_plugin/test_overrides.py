@@ -104,7 +104,7 @@ def test_settings_fixture_errors(project: pytest.Pytester) -> None:
     project.makepyfile(
         """
         import pytest
-        from routekit import SettingsError
+        from routekit.errors import SettingsError
 
         def test_typo(settings):
             settings.midleware = False

@@ -216,7 +216,7 @@ def test_readers_as_users_see_a_timeout(pytester: pytest.Pytester) -> None:
     result.assert_outcomes(failed=1)
     result.stdout.fnmatch_lines(
         [
-            "E * routekit_pytest._readers.StreamTimeoutError: GET http://localhost:3000/api/pings "
+            "E * routekit.errors.StreamTimeoutError: GET http://localhost:3000/api/pings "
             "sent no complete event within 0.2 s (1 read before); pass timeout=... to wait "
             "longer, or close() the response to stop the handler.",
         ]
