@@ -1,10 +1,11 @@
 """Run the documentation pages' code blocks in one fresh interpreter (see test_examples.py).
 
-Reads ``{"repo": ..., "pages": [{"page": ..., "root": ..., "blocks": [...]}]}`` as JSON on
-stdin, runs each page's blocks in order in its own temporary project *root*, and prints
-``{page: [{"line": ..., "error": text or None}, ...]}`` as JSON. The process keeps the route
-modules and environment variables away from the test session; between pages, the modules
-imported from the previous project, its ``sys.path`` entry and the environment are reset.
+Reads ``{"pages": [{"page": ..., "root": ..., "blocks": [...]}]}`` as JSON on stdin, runs
+each page's blocks in order in its own temporary project *root*, and prints ``{page:
+[{"line": ..., "error": text or None}, ...]}`` as JSON. The process keeps the route modules
+and environment variables away from the test session; between pages, the modules imported
+from the previous project, its ``sys.path`` entry and the environment are reset. A page's
+project is built from the page alone: nothing is copied from the repository.
 
 ``pytest`` blocks are only written here: once a page's project is complete, the test module
 runs plain ``pytest`` in it, in a subprocess, as a reader would.
@@ -16,7 +17,6 @@ import contextlib
 import io
 import json
 import os
-import shutil
 import sys
 import traceback
 import typing as t
@@ -86,19 +86,8 @@ def _console_steps(code: str) -> list[tuple[str, list[str]]]:
     return steps
 
 
-def _run_block(block: dict[str, t.Any], root: Path, repo: Path) -> str | None:
+def _run_block(block: dict[str, t.Any], root: Path) -> str | None:
     kind = block["kind"]
-    if kind == "copy":
-        source = repo / block["source"]
-        target = root / block["path"]
-        target.parent.mkdir(parents=True, exist_ok=True)
-        if source.is_dir():
-            shutil.copytree(
-                source, target, dirs_exist_ok=True, ignore=shutil.ignore_patterns("__pycache__")
-            )
-        else:
-            shutil.copyfile(source, target)
-        return None
     if kind in ("file", "pytest"):  # pytest blocks run later, in the finished project
         target = root / block["path"]
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -113,7 +102,7 @@ def _run_block(block: dict[str, t.Any], root: Path, repo: Path) -> str | None:
     raise ValueError(f"unknown block kind {kind!r}")
 
 
-def _run_page(blocks: list[dict[str, t.Any]], root: Path, repo: Path) -> list[dict[str, t.Any]]:
+def _run_page(blocks: list[dict[str, t.Any]], root: Path) -> list[dict[str, t.Any]]:
     results = []
     failed = False
     for block in blocks:
@@ -123,7 +112,7 @@ def _run_page(blocks: list[dict[str, t.Any]], root: Path, repo: Path) -> list[di
         output = io.StringIO()
         try:
             with contextlib.redirect_stdout(output):
-                error = _run_block(block, root, repo)
+                error = _run_block(block, root)
         except BaseException:
             error = traceback.format_exc()
             if output.getvalue():
@@ -135,7 +124,6 @@ def _run_page(blocks: list[dict[str, t.Any]], root: Path, repo: Path) -> list[di
 
 def main() -> None:
     spec = json.load(sys.stdin)
-    repo = Path(spec["repo"]).resolve()
     environ = dict(os.environ)
     results: dict[str, list[dict[str, t.Any]]] = {}
     for page in spec["pages"]:
@@ -143,7 +131,7 @@ def main() -> None:
         os.chdir(root)
         sys.path.insert(0, str(root))
         try:
-            results[page["page"]] = _run_page(page["blocks"], root, repo)
+            results[page["page"]] = _run_page(page["blocks"], root)
         finally:
             _forget_project_modules(root)
             sys.path.remove(str(root))

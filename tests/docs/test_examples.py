@@ -18,9 +18,9 @@ comment right before a fenced block says what to do with it:
 ``<!-- test: skip -->``
     leave the block alone (a sketch that cannot run here: a server, a third-party package).
 
-``<!-- test: copy SRC DEST -->`` stands alone: it copies ``SRC`` (relative to the
-repository) to ``DEST`` in the project. Blocks run in page order and later ones see what
-earlier ones wrote. Every ``python`` block must carry one of the markers.
+Blocks run in page order and later ones see what earlier ones wrote; a page's project holds
+only what its blocks wrote (nothing comes from the checkout, which a reader who installed the
+package does not have). Every ``python`` block must carry one of the markers.
 """
 
 from __future__ import annotations
@@ -44,7 +44,7 @@ DRIVER = Path(__file__).with_name("_driver.py")
 
 _MARKER = re.compile(r"^\s*<!--\s*test:\s*(?P<kind>[a-z]+)(?:\s+(?P<args>.*?))?\s*-->\s*$")
 _FENCE = re.compile(r"^(?P<indent>\s*)(?P<fence>```+|~~~+)\s*(?P<lang>[\w+-]*)")
-_KINDS = ("file", "run", "pytest", "console", "skip", "copy")
+_KINDS = ("file", "run", "pytest", "console", "skip")
 #: Pages maintained outside the docs set, whose unmarked Python blocks are not (yet) required
 #: to run; their marked blocks still do.
 _UNMARKED_ALLOWED = frozenset({"benchmarks.md"})
@@ -74,8 +74,6 @@ def parse_page(text: str) -> list[Block]:
             args = (marker["args"] or "").split()
             if kind not in _KINDS:
                 blocks.append(Block("unknown", i + 1, "", kind, args))
-            elif kind == "copy":
-                blocks.append(Block("copy", i + 1, "", "", args))
             else:
                 pending = (kind, args, i + 1)
             i += 1
@@ -141,11 +139,7 @@ def _driver_blocks(page: str, blocks: list[Block]) -> list[dict[str, t.Any]]:
         if block.kind == "skip":
             continue
         entry: dict[str, t.Any] = {"kind": block.kind, "line": block.line, "code": block.code}
-        if block.kind == "copy":
-            if len(block.args) != 2:
-                pytest.fail(f"{where}: use <!-- test: copy SRC DEST -->.", pytrace=False)
-            entry["source"], entry["path"] = block.args
-        elif block.kind == "file":
+        if block.kind == "file":
             if len(block.args) != 1:
                 pytest.fail(f"{where}: use <!-- test: file PATH -->.", pytrace=False)
             entry["path"] = block.args[0]
@@ -192,7 +186,7 @@ def docs_results(
         pages.append({"page": page, "root": str(root), "blocks": blocks})
     proc = subprocess.run(
         [sys.executable, str(DRIVER)],
-        input=json.dumps({"repo": str(REPO), "pages": pages}),
+        input=json.dumps({"pages": pages}),
         capture_output=True,
         text=True,
         timeout=300,
@@ -301,12 +295,12 @@ def test_parse_page_unclosed_fence() -> None:
     assert [(b.kind, b.line) for b in parse_page("text\n```python\nx\n")] == [("unclosed", 2)]
 
 
-def test_parse_page_copy_marker_stands_alone() -> None:
-    blocks = parse_page("<!-- test: copy examples/blog/lib lib -->\n```python\nx\n```\n")
-    assert [(b.kind, b.args) for b in blocks] == [
-        ("copy", ["examples/blog/lib", "lib"]),
-        ("missing", []),
-    ]
+def test_a_page_cannot_copy_from_the_checkout() -> None:
+    # A reader who installed the package has no examples/ to copy from (issue 12).
+    blocks = parse_page("<!-- test: copy examples/blog/lib lib -->\n")
+    assert [(b.kind, b.code) for b in blocks] == [("unknown", "copy")]
+    with pytest.raises(pytest.fail.Exception, match="marker 'test: copy' is unknown"):
+        _driver_blocks("tutorial.md", blocks)
 
 
 _HANDLER_NAMES = frozenset(
@@ -342,3 +336,40 @@ def test_docs_handlers_are_annotated() -> None:
                     for name in _unannotated_handlers(block.code)
                 ]
     assert not problems, "unannotated handlers:\n" + "\n".join(problems)
+
+
+def _literals(code: str) -> dict[str, object]:
+    """The module-level ``NAME = <literal>`` assignments of *code*."""
+    found: dict[str, object] = {}
+    for node in ast.parse(code).body:
+        if isinstance(node, ast.Assign) and isinstance(node.targets[0], ast.Name):
+            try:
+                found[node.targets[0].id] = ast.literal_eval(node.value)
+            except ValueError:  # not a literal
+                continue
+    return found
+
+
+def _tutorial_file(path: str) -> str:
+    blocks = parse_page((DOCS / "tutorial.md").read_text(encoding="utf-8"))
+    return next(b.code for b in blocks if b.kind == "file" and b.args == [path])
+
+
+def test_tutorial_messages_are_the_examples() -> None:
+    # The page's lib/messages.py is small, but every message it has is examples/blog's.
+    page = {k: v for k, v in _literals(_tutorial_file("lib/messages.py")).items() if k.isupper()}
+    blog = _literals((REPO / "examples/blog/lib/messages.py").read_text(encoding="utf-8"))
+    assert page, "no messages found on the page"
+    assert page == {name: blog.get(name) for name in page}
+
+
+def test_tutorial_seed_is_the_examples() -> None:
+    # The Next.js tutorial's data.js, as examples/blog seeds it (ids are the row order there).
+    page = _literals(_tutorial_file("lib/db.py"))
+    blog = _literals((REPO / "examples/blog/lib/db.py").read_text(encoding="utf-8"))
+    users = t.cast("list[tuple[object, ...]]", blog["_SEED_USERS"])
+    posts = t.cast("list[tuple[object, ...]]", blog["_SEED_POSTS"])
+    comments = t.cast("list[tuple[object, ...]]", blog["_SEED_COMMENTS"])
+    assert page["_USERS"] == [(i, *row[:3]) for i, row in enumerate(users, 1)]
+    assert page["_POSTS"] == [(i, *row) for i, row in enumerate(posts, 1)]
+    assert page["_COMMENTS"] == [(i, *row) for i, row in enumerate(comments, 1)]
