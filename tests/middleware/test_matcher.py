@@ -51,9 +51,13 @@ NEGATIVE = "/((?!api|_next/static|_next/image|favicon.ico).*)"
         ("/about/:path*", "/_next/data/build1/about/team.json", True),
         ("/about", "/_next/data/build1/about.json", True),
         ("/", "/_next/data/build1/index.json", True),
-        # the raw, percent-encoded path is what is matched
+        # the percent-encoded path is matched, and then the decoded one (Next.js)
         ("/caf%C3%A9", "/caf%C3%A9", True),
-        ("/a b", "/a%20b", False),
+        ("/a b", "/a%20b", True),
+        ("/api/mw/:path*", "/api/m%77/x", True),
+        ("/api/mw/:path*", "/api/mw%2Fx", True),
+        ("/api/mw/:path*", "/api/m%ZZ/x", False),
+        ("/api/mw/:path*", "/api/m%2577/x", False),
     ],
 )
 def test_compile_matcher_translation_table(source: str, path: str, expected: bool) -> None:
