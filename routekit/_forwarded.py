@@ -49,22 +49,25 @@ def add_forwarded_headers(raw: RawRequest, *, trust: bool = True) -> None:
         connection says (``trust_proxy_headers`` setting).
     """
     headers = raw.headers
-    if trust:
-        present = {name.lower() for name, _ in headers if name[:12].lower() == "x-forwarded-"}
-        proto = raw.header("x-forwarded-proto")
-        if proto is not None and "https" in proto:
-            raw.scheme = "https"
-    else:
-        present = set()
-        headers = raw.headers = [
-            (name, value) for name, value in headers if name.lower() not in FORWARDED_HEADERS
-        ]
+    host: str | None = None
+    sent: dict[str, str] = {}
+    for name, value in headers:
+        lname = name.lower()
+        if lname == "host":
+            host = host or value
+        elif lname[:12] == "x-forwarded-" and lname in FORWARDED_HEADERS:
+            sent.setdefault(lname, value)
+    if sent and not trust:
+        headers = raw.headers = [(n, v) for n, v in headers if n.lower() not in FORWARDED_HEADERS]
+        sent = {}
+    if "https" in sent.get("x-forwarded-proto", ""):
+        raw.scheme = "https"
     values = (
-        raw.header("host") or raw.host,
+        host or raw.host,
         _server_port(raw),
         "https" if raw.scheme == "https" else "http",
         raw.remote_addr,
     )
     for name, value in zip(FORWARDED_HEADERS, values, strict=True):
-        if name not in present and value:
+        if name not in sent and value:
             headers.append((name, value))

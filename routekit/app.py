@@ -204,6 +204,11 @@ class App:
             if destination is not None:
                 send_slash_redirect(sink, method, destination)
                 return exchange
+            if self.middleware is None and any(
+                name[:2] in _INTERNAL_PREFIXES for name, _ in raw.headers
+            ):
+                # Next.js strips these whether or not a middleware exists (CVE-2025-29927).
+                strip_internal_headers(raw)
             add_forwarded_headers(raw, trust=self.settings.trust_proxy_headers)
             path = raw.path
             if self.middleware is not None:
@@ -213,9 +218,6 @@ class App:
                 if exchange.rewrite is not None:
                     path = exchange.rewrite[0]
                 sink = outcome.wrap(sink, exchange)
-            elif any(name[:2] in _INTERNAL_PREFIXES for name, _ in raw.headers):
-                # Next.js strips these whether or not a middleware exists (CVE-2025-29927).
-                strip_internal_headers(raw)
             try:
                 match = self.routes.match(path)
             except ParamDecodeError:

@@ -19,10 +19,10 @@ this is our own code.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
-from urllib.parse import quote, quote_plus
+from urllib.parse import quote, quote_plus, unquote
 
-from .query import search_param_pairs
 from .strings import encode_uri_component
 
 __all__ = [
@@ -42,6 +42,12 @@ _DOUBLE_DOTS = frozenset({"..", ".%2e", "%2e.", "%2e%2e"})
 # Next.js' internal query prefixes (normalizeNextQueryParam): "nxtPid", "nxtIid"; the bare
 # prefixes themselves are ordinary keys.
 _INTERNAL_PREFIXES = ("nxtP", "nxtI")
+_FORM_KEPT = re.compile(r"[A-Za-z0-9*\-._]*\Z")
+# A query URLSearchParams would write back unchanged (if no key repeats): name=value pairs
+# of the characters its serializer keeps, "+" for a space.
+_CANONICAL = re.compile(
+    r"[A-Za-z0-9*\-._+]+=[A-Za-z0-9*\-._+]*(?:&[A-Za-z0-9*\-._+]+=[A-Za-z0-9*\-._+]*)*\Z"
+)
 
 
 def resolve_path(path: str) -> str:
@@ -71,12 +77,31 @@ def resolve_path(path: str) -> str:
 def _form(text: str) -> str:
     # The application/x-www-form-urlencoded byte serializer keeps only alphanumerics and
     # *-._ ; Python's quote always keeps "~".
+    if _FORM_KEPT.match(text):
+        return text
     return quote_plus(text, safe="*").replace("~", "%7E")
 
 
 def search_params_string(pairs: Iterable[tuple[str, str]]) -> str:
     """``URLSearchParams.toString()`` of *pairs*: ``a=1&b=x+y``, without a leading ``?``."""
     return "&".join(f"{_form(key)}={_form(value)}" for key, value in pairs)
+
+
+def _decode(text: str) -> str:
+    if "+" in text:
+        text = text.replace("+", " ")
+    return unquote(text, errors="replace") if "%" in text else text
+
+
+def _pairs(query_string: str) -> list[tuple[str, str]]:
+    # search_param_pairs (parse_qsl) without its cost for pieces that need no decoding; a
+    # property test holds the two equal.
+    pairs = []
+    for piece in query_string.split("&"):
+        if piece:
+            key, _, value = piece.partition("=")
+            pairs.append((_decode(key), _decode(value)))
+    return pairs
 
 
 def group_query(
@@ -87,7 +112,7 @@ def group_query(
     ``nxtI`` keys too unless *internal*."""
     skip = set(drop)
     grouped: dict[str, list[str]] = {}
-    for key, value in search_param_pairs(query_string):
+    for key, value in _pairs(query_string):
         if key in skip or (
             not internal and key[:4] in _INTERNAL_PREFIXES and key not in _INTERNAL_PREFIXES
         ):
@@ -109,6 +134,10 @@ def normalise_query(query_string: str, drop: Iterable[str] = ()) -> str:
     """
     if not query_string:
         return ""
+    if not drop and _CANONICAL.match(query_string):
+        keys = [pair.partition("=")[0] for pair in query_string.split("&")]
+        if len(set(keys)) == len(keys) and not any(k[:4] in _INTERNAL_PREFIXES for k in keys):
+            return query_string  # each pair written as URLSearchParams writes it, no key twice
     grouped = group_query(query_string, drop)
     return search_params_string((key, value) for key, values in grouped.items() for value in values)
 
