@@ -51,8 +51,10 @@ class RawRequest:
     """A request as it came off the wire, before any Next.js interpretation.
 
     :param method: the method as sent (Next.js does not upper-case it).
-    :param path: the raw, still percent-encoded path without the query, e.g. ``/api/a%2Fb``.
-    :param query_string: the raw query string without the leading ``?``.
+    :param path: the raw, still percent-encoded path without the query, e.g. ``/api/a%2Fb``
+        (``App.handle`` resolves its dot segments first, as Next.js does).
+    :param query_string: the raw query string without the leading ``?`` (``App.handle``
+        writes it again as Next.js does: ``a%20b`` -> ``a+b``).
     :param headers: header lines in arrival order, names as sent; repeated names repeat.
     :param body: a binary stream; read it in bounded chunks, never whole.
     :param content_length: the declared ``Content-Length``, if any.
