@@ -1,4 +1,4 @@
-"""The framework's own responses: redirects, the HTML 404/400 pages, 500s, the dev error page.
+"""The framework's own responses: redirects, the HTML 404/400/500 pages, 500s, the dev error page.
 
 Each function writes one complete response through a :class:`~routekit._wire.Sink`, with the
 status codes, reason phrases and headers Next.js (``next start``) uses.
@@ -15,6 +15,7 @@ __all__ = [
     "send_bad_request_page",
     "send_dev_error_page",
     "send_internal_error",
+    "send_internal_error_page",
     "send_not_found_page",
     "send_plain_error",
     "send_slash_redirect",
@@ -64,6 +65,12 @@ def send_bad_request_page(sink: Sink, method: str, *, close: bool = False) -> No
     :param close: add ``Connection: close`` (the rest of the connection cannot be trusted).
     """
     _send_page(sink, method, 400, "Bad Request", "Bad Request", close)
+
+
+def send_internal_error_page(sink: Sink, method: str) -> None:
+    """The 500 page Next.js renders for an error outside any route: a middleware that
+    raises (or returns something that is not a ``Response``)."""
+    _send_page(sink, method, 500, "Internal Server Error", "Internal Server Error")
 
 
 def send_plain_error(

@@ -6,9 +6,9 @@ page -- for:
 
 * a ``Host`` that is not an RFC 3986 host with an optional port 1-65535 (or more than one
   ``Host``): it would otherwise be pasted into the URL middleware and app routes see;
-* a request target with a control character, a space or ``#``, or a ``.``/``..`` segment
-  (plain or percent-encoded): the router matches the raw path while ``request.next_url``
-  resolves dot segments, so a guard on the one could be walked around with the other;
+* a request target with a control character, a space or ``#`` (dot segments are not
+  refused: :mod:`routekit._target` resolves them, as Next.js does, before the middleware
+  and the router read the path);
 * a header name that is not a token, or a value with a control character;
 * a body length two parsers could read differently: two ``Content-Length`` lines, one that
   is not a plain number, ``Content-Length`` with ``Transfer-Encoding``, or a transfer coding
@@ -33,7 +33,6 @@ __all__ = ["Problem", "framing_problem", "request_problem"]
 _BAD_TARGET = re.compile(r"[\x00-\x20\x7f#]")
 # Header names joined with ":" (never in a token): one match checks them all.
 _TOKENS = re.compile(r"(?:[!#$%&'*+\-.^_`|~0-9A-Za-z]+(?::[!#$%&'*+\-.^_`|~0-9A-Za-z]+)*)?\Z")
-_DOT_SEGMENT = re.compile(r"(?:^|/)(?:\.|%2e){1,2}(?:/|$)", re.IGNORECASE)
 _DIGITS = re.compile(r"[0-9]+\Z")
 
 
@@ -74,8 +73,6 @@ def request_problem(raw: RawRequest) -> Problem | None:
     path = raw.path
     if _BAD_TARGET.search(path):
         return Problem(f"the request target {path!r} holds a control character, space or '#'")
-    if ("." in path or "%2" in path) and _DOT_SEGMENT.search(path):
-        return Problem(f"the request target {path!r} has a '.' or '..' segment")
     headers = raw.headers
     # Every request passes here: check all names at once, all values at once.
     names = ":".join([name for name, _ in headers])

@@ -51,8 +51,10 @@ class RawRequest:
     """A request as it came off the wire, before any Next.js interpretation.
 
     :param method: the method as sent (Next.js does not upper-case it).
-    :param path: the raw, still percent-encoded path without the query, e.g. ``/api/a%2Fb``.
-    :param query_string: the raw query string without the leading ``?``.
+    :param path: the raw, still percent-encoded path without the query, e.g. ``/api/a%2Fb``
+        (``App.handle`` resolves its dot segments first, as Next.js does).
+    :param query_string: the raw query string without the leading ``?`` (``App.handle``
+        writes it again as Next.js does: ``a%20b`` -> ``a+b``).
     :param headers: header lines in arrival order, names as sent; repeated names repeat.
     :param body: a binary stream; read it in bounded chunks, never whole.
     :param content_length: the declared ``Content-Length``, if any.
@@ -60,6 +62,8 @@ class RawRequest:
     :param host: the ``Host`` the client addressed (``localhost:3000``).
     :param remote_addr: the peer's address.
     :param environ: the WSGI environ when the request came through WSGI, else ``None``.
+    :param server_port: the port the server listens on, when the door knows it (Next.js'
+        ``x-forwarded-port``); else the ``Host``'s port is used.
     """
 
     method: str
@@ -72,6 +76,7 @@ class RawRequest:
     host: str = "localhost"
     remote_addr: str = "127.0.0.1"
     environ: dict[str, t.Any] | None = None
+    server_port: int | None = None
 
     @property
     def url(self) -> str:
@@ -292,6 +297,7 @@ class Exchange:
         "raw",
         "revalidate_hook",
         "revalidated",
+        "rewrite",
     )
 
     def __init__(self, raw: RawRequest, mode: Mode = "production") -> None:
@@ -312,6 +318,9 @@ class Exchange:
         #: The body limit of app routes and edge handlers without their own
         #: ``bodySizeLimit``; the app sets it from the ``body_size_limit`` setting.
         self.body_limit = DEFAULT_BODY_LIMIT
+        #: A same-origin middleware rewrite: the ``(path, query)`` routed and read as
+        #: ``req.query``; the handler still sees the request's own URL (Next.js).
+        self.rewrite: tuple[str, str] | None = None
 
     @property
     def dev_warnings(self) -> bool:

@@ -22,7 +22,16 @@ if t.TYPE_CHECKING:
 
     from ._wire import Exchange
 
-__all__ = ["RequestHandler", "WSGISink", "raw_request_from_environ"]
+__all__ = [
+    "HEADER_LINES_KEY",
+    "RequestHandler",
+    "WSGISink",
+    "header_lines",
+    "raw_request_from_environ",
+]
+
+#: The environ key under which ``routekit serve`` keeps the request's header lines.
+HEADER_LINES_KEY = "routekit.header_lines"
 
 #: Seconds werkzeug's server may wait for more of a body routekit refused unread (it drains
 #: what is left after the answer, so the client sees the 413 instead of a reset).
@@ -51,8 +60,8 @@ def _raw_path(environ: WSGIEnvironment) -> str:
     return quote(path_info.encode("latin-1"), safe=_PATH_SAFE) or "/"
 
 
-def raw_request_from_environ(environ: WSGIEnvironment) -> RawRequest:
-    """Build a :class:`RawRequest` from a WSGI environ."""
+def _environ_lines(environ: WSGIEnvironment) -> list[tuple[str, str]]:
+    # The server folded repeated lines into one value joined with "," (gunicorn, werkzeug).
     headers: list[tuple[str, str]] = []
     for key, value in environ.items():
         if key.startswith("HTTP_"):
@@ -60,10 +69,54 @@ def raw_request_from_environ(environ: WSGIEnvironment) -> RawRequest:
     ctype = environ.get("CONTENT_TYPE")
     if ctype:
         headers.append(("content-type", ctype))
-    clen = environ.get("CONTENT_LENGTH")
+    if environ.get("CONTENT_LENGTH"):
+        headers.append(("content-length", environ["CONTENT_LENGTH"]))
+    return headers
+
+
+def header_lines(start_response: object) -> list[tuple[str, str]] | None:
+    """The request's header lines as received, when the WSGI server keeps them: gunicorn's
+    ``start_response`` is a method of its response, which holds the parsed request.
+
+    WSGI folds repeated lines into one environ value joined with ``","``, where Node keeps
+    ``Cookie`` lines apart (joined with ``"; "``) and joins the rest with ``", "``.
+    """
+    request = getattr(getattr(start_response, "__self__", None), "req", None)
+    lines = getattr(request, "headers", None)
+    if not isinstance(lines, list) or not all(
+        isinstance(line, tuple) and len(line) == 2 for line in lines
+    ):
+        return None
+    return [(str(name).lower(), str(value)) for name, value in lines]
+
+
+def _server_port(environ: WSGIEnvironment) -> int | None:
+    # The port the server listens on (Next.js' x-forwarded-port); gunicorn derives
+    # SERVER_PORT from the Host header, so the socket is asked first.
+    for key in ("gunicorn.socket", "werkzeug.socket"):
+        sock = environ.get(key)
+        if sock is not None:
+            try:
+                return int(sock.getsockname()[1])
+            except (OSError, TypeError, IndexError, ValueError):
+                break
+    port = environ.get("SERVER_PORT", "")
+    return int(port) if isinstance(port, str) and port.isdigit() else None
+
+
+def raw_request_from_environ(
+    environ: WSGIEnvironment, lines: list[tuple[str, str]] | None = None
+) -> RawRequest:
+    """Build a :class:`RawRequest` from a WSGI environ.
+
+    :param lines: the header lines as received (:func:`header_lines`); else those
+        ``routekit serve`` stores in the environ, else the environ's folded ``HTTP_*`` keys.
+    """
+    if lines is None:
+        lines = environ.get(HEADER_LINES_KEY)
+    headers = list(lines) if lines is not None else _environ_lines(environ)
     content_length: int | None = None
-    if clen:
-        headers.append(("content-length", clen))
+    if environ.get("CONTENT_LENGTH"):
         # werkzeug's reading, so it agrees with the input stream's limit: ASCII digits only
         # (no `+`, `_`), invalid or negative -> 0, chunked -> None.
         content_length = get_content_length(environ)
@@ -81,6 +134,7 @@ def raw_request_from_environ(environ: WSGIEnvironment) -> RawRequest:
         host=host,
         remote_addr=environ.get("REMOTE_ADDR", ""),
         environ=environ,
+        server_port=_server_port(environ),
     )
 
 
@@ -175,9 +229,25 @@ class RequestHandler(WSGIRequestHandler):
     def parse_request(self) -> bool:
         if not super().parse_request():
             return False
+        words = self.requestline.split()
+        if len(words) == 3 and words[1].startswith("//"):
+            # http.server reduces a leading "//" to "/"; Next.js (and gunicorn) answer the
+            # target as sent: a 308 to the single-slash path.
+            self.path = words[1]
         hosts = self.headers.get_all("Host") or ()
         if framing_problem(self.headers.items()) is None and len(hosts) <= 1:
             return True
         self.close_connection = True
         self.send_error(400, "Bad Request")
         return False
+
+    def make_environ(self) -> WSGIEnvironment:
+        environ = super().make_environ()
+        # The lines as received, so repeated ones stay apart (WSGI folds them with ",");
+        # names with "_" are left out, as werkzeug and gunicorn leave them out of environ.
+        environ[HEADER_LINES_KEY] = [
+            (name.lower(), value.replace("\r\n", ""))
+            for name, value in self.headers.items()
+            if "_" not in name
+        ]
+        return environ

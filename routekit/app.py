@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import logging
 import os
-import re
 import threading
 import typing as t
 from pathlib import Path
@@ -20,13 +19,16 @@ from ._errorpages import (
     send_bad_request_page,
     send_dev_error_page,
     send_internal_error,
+    send_internal_error_page,
     send_not_found_page,
     send_plain_error,
     send_slash_redirect,
 )
+from ._forwarded import add_forwarded_headers
 from ._guard import request_problem
+from ._target import normalise_target, repeated_slash_destination, trailing_slash_destination
 from ._wire import Exchange, Mode, RawRequest, Sink
-from ._wsgi import WSGISink, raw_request_from_environ
+from ._wsgi import WSGISink, header_lines, raw_request_from_environ
 from .errors import ParamDecodeError, RequestError, SettingsError
 from .loader import Loader, get_loader
 from .middleware.runner import MiddlewareRunner, strip_internal_headers
@@ -42,9 +44,6 @@ __all__ = ["App"]
 logger = logging.getLogger("routekit")
 
 _MODES: tuple[Mode, ...] = ("development", "production", "test")
-#: Next.js: any `\` or `//` in the path (before `?`) is a 308 to the normalised path.
-_BAD_SLASHES = re.compile(r"\\|//")
-_SLASH_RUNS = re.compile(r"/{2,}")
 # First two letters of the internal headers (x-middleware-*, x-matched-path, x-now-route-matches).
 _INTERNAL_PREFIXES = frozenset({"x-", "X-"})
 #: The root middleware file, in the order looked for (Next.js 16 renamed it ``proxy``).
@@ -197,19 +196,28 @@ class App:
                 return exchange
             if self.mode == "development":
                 self._reload_if_changed()
-            path = raw.path
-            if _BAD_SLASHES.search(path) or (len(path) > 1 and path.endswith("/")):
-                send_slash_redirect(sink, method, self._clean_destination(raw))
+            destination = repeated_slash_destination(raw)
+            if destination is None:
+                # Next.js reads the target with the WHATWG parser before anything routes it.
+                normalise_target(raw)
+                destination = trailing_slash_destination(raw)
+            if destination is not None:
+                send_slash_redirect(sink, method, destination)
                 return exchange
+            if self.middleware is None and any(
+                name[:2] in _INTERNAL_PREFIXES for name, _ in raw.headers
+            ):
+                # Next.js strips these whether or not a middleware exists (CVE-2025-29927).
+                strip_internal_headers(raw)
+            add_forwarded_headers(raw, trust=self.settings.trust_proxy_headers)
+            path = raw.path
             if self.middleware is not None:
                 outcome = self.middleware.run(exchange, sink)
                 if outcome.answered:
                     return exchange
-                path = exchange.raw.path
+                if exchange.rewrite is not None:
+                    path = exchange.rewrite[0]
                 sink = outcome.wrap(sink, exchange)
-            elif any(name[:2] in _INTERNAL_PREFIXES for name, _ in raw.headers):
-                # Next.js strips these whether or not a middleware exists (CVE-2025-29927).
-                strip_internal_headers(raw)
             try:
                 match = self.routes.match(path)
             except ParamDecodeError:
@@ -227,13 +235,6 @@ class App:
         except Exception as exc:
             self._answer_exception(exchange, sink, exc)
         return exchange
-
-    @staticmethod
-    def _clean_destination(raw: RawRequest) -> str:
-        path = _SLASH_RUNS.sub("/", raw.path.replace("\\", "/"))
-        if len(path) > 1 and path.endswith("/"):
-            path = path.rstrip("/") or "/"
-        return f"{path}?{raw.query_string}" if raw.query_string else path
 
     def _answer_exception(self, exchange: Exchange, sink: Sink, exc: Exception) -> None:
         if isinstance(exc, ConnectionError) and sink.disconnected:
@@ -264,6 +265,9 @@ class App:
                 match.route.pattern if match else None,
                 match.route.relfile if match else None,
             )
+        elif match is None:
+            # Raised before any route ran (the middleware): Next.js' HTML 500 page.
+            send_internal_error_page(sink, exchange.raw.method)
         else:
             send_internal_error(sink, exchange.raw.method)
 
@@ -274,7 +278,8 @@ class App:
     ) -> t.Iterable[bytes]:
         """The WSGI entry point (gunicorn, ``routekit serve``, any WSGI server)."""
         sink = WSGISink(start_response)
-        exchange = self.handle(raw_request_from_environ(environ), sink)
+        raw = raw_request_from_environ(environ, header_lines(start_response))
+        exchange = self.handle(raw, sink)
         return sink.close(exchange)
 
     def __repr__(self) -> str:

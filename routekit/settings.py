@@ -42,6 +42,10 @@ class Settings:
     :param body_size_limit: the most body bytes an app route, an edge handler or the
         middleware accepts (``"10mb"``); a route's own ``body_size_limit`` wins. Over it the
         answer is ``413 Body exceeded <limit> limit``.
+    :param trust_proxy_headers: keep the ``x-forwarded-for``/``-host``/``-port``/``-proto``
+        request headers a client or proxy sent, as Next.js does (and read ``https`` from
+        ``x-forwarded-proto``); ``False`` replaces them with what the connection says.
+        Set it to ``False`` unless a proxy you run sets (or strips) them.
     :param source: where the settings were read from (a file, or ``None`` for defaults).
     """
 
@@ -51,6 +55,7 @@ class Settings:
     middleware: bool = True
     required_env: tuple[str, ...] = ()
     body_size_limit: SizeLimit = DEFAULT_BODY_LIMIT
+    trust_proxy_headers: bool = True
     source: str | None = field(default=None, compare=False)
 
 
@@ -67,6 +72,8 @@ _SPELLINGS: dict[str, str] = {
     "requiredEnv": "required_env",
     "body_size_limit": "body_size_limit",
     "bodySizeLimit": "body_size_limit",
+    "trust_proxy_headers": "trust_proxy_headers",
+    "trustProxyHeaders": "trust_proxy_headers",
 }
 _OVERRIDES_SOURCE = "App(...) keyword arguments"
 
@@ -233,4 +240,5 @@ _CHECKS: dict[str, t.Callable[[str, object, str], t.Any]] = {
     "middleware": _check_bool,
     "required_env": _check_names,
     "body_size_limit": _check_size,
+    "trust_proxy_headers": _check_bool,
 }

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 import logging
 import os
 import sys
@@ -196,7 +197,19 @@ def test_app_loads_env_files_for_handlers(tmp_path: Path) -> None:
         ("GET", "/api/hello/", "", "/api/hello"),
         ("POST", "/api/hello/", "", "/api/hello"),
         ("GET", "/api/hello/", "a=1&b=%20", "/api/hello?a=1&b=%20"),
-        ("GET", "/api/hello///", "", "/api/hello"),
+        # recorded from next start 16.4.6: `//` collapses, the trailing slash goes next time
+        ("GET", "/api/hello///", "", "/api/hello/"),
+        ("GET", "/api/hello//", "a=%20b", "/api/hello/?a=%20b"),
+        # the trailing slash is read on the resolved path; the query as stringifyQuery writes it
+        (
+            "GET",
+            "/api/hello/",
+            "q=a%20b&t&a=1&b=2&a=3&c=%7E~",
+            "/api/hello?q=a%20b&t=&a=1&a=3&b=2&c=~~",
+        ),
+        ("GET", "/api/hello/..", "q=a+b", "/api?q=a%20b"),
+        ("GET", "/api/hello/.", "", "/api/hello"),
+        ("GET", "/api/hello/%2E", "", "/api/hello"),
         ("GET", "//api/hello", "", "/api/hello"),
         ("GET", "/api//hello", "x=1", "/api/hello?x=1"),
         ("DELETE", "/api\\hello", "", "/api/hello"),
@@ -299,12 +312,13 @@ def test_app_production_500_is_plain_text(tmp_path: Path, caplog: pytest.LogCapt
 def test_app_500_head_has_no_body(tmp_path: Path, mode: str) -> None:
     _write(tmp_path, {"pages/api/boom.py": BOOM})
     sink, _ = _send(App(tmp_path, mode=mode), "/api/boom", "HEAD")  # type: ignore[arg-type]
-    assert (sink.status, sink.headers, sink.body) == (500, [("Content-Length", "21")], b"")
+    # sendError's res.end(message): Node gives a HEAD response no implicit Content-Length.
+    assert (sink.status, sink.headers, sink.body) == (500, [], b"")
 
 
 def test_app_development_error_page(tmp_path: Path) -> None:
     _write(tmp_path, {"pages/api/users/[id].py": BOOM})
-    sink, exchange = _send(App(tmp_path, dev=True), "/api/users/7", query="a=<b>")
+    sink, exchange = _send(App(tmp_path, dev=True), "/api/users/7", query="a=<b>&c=1")
     assert (sink.status, sink.reason) == (500, "Internal Server Error")
     assert sink.headers[:2] == [
         ("Cache-Control", CACHE_CONTROL),
@@ -313,7 +327,8 @@ def test_app_development_error_page(tmp_path: Path) -> None:
     page = sink.body.decode()
     assert "<title>500: ValueError: boom</title>" in page
     assert "in <strong>/api/users/[id]</strong> (pages/api/users/[id].py)" in page
-    assert "<code>GET /api/users/7?a=&lt;b&gt;</code>" in page
+    # The URL as Next.js hands it on (the query serialised again), HTML-escaped.
+    assert "<code>GET /api/users/7?a=%3Cb%3E&amp;c=1</code>" in page
     assert "Traceback (most recent call last):" in page
     assert "raise ValueError(&quot;boom&quot;)" in page
     # Static: nothing on the page can run code (no debugger console).
@@ -657,9 +672,11 @@ def test_app_strips_internal_headers(tmp_path: Path, with_middleware: bool) -> N
         ("x-custom", "kept"),
     ]
     sink, _ = _send(App(tmp_path), "/api/headers", headers=sent)
-    # Next.js copies a middleware's response headers onto the request too.
-    expected = '["x-custom","x-from-middleware"]' if with_middleware else '["x-custom"]'
-    assert sink.body == expected.encode()
+    # Next.js copies a middleware's response headers onto the request too, and adds its
+    # x-forwarded-* headers to every request.
+    forwarded = ["x-forwarded-for", "x-forwarded-host", "x-forwarded-port", "x-forwarded-proto"]
+    expected = ["x-custom", *forwarded] + (["x-from-middleware"] if with_middleware else [])
+    assert sink.body == json.dumps(expected, separators=(",", ":")).encode()
 
 
 def test_app_handle_fills_the_callers_exchange(tmp_path: Path) -> None:

@@ -38,6 +38,8 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
         (
             "routekit._wire",
             "routekit._guard",
+            "routekit._target",
+            "routekit._forwarded",
         ),
     ),
     ("routers, side by side", ("routekit.pages", "routekit.web", "routekit.connect")),

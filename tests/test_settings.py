@@ -95,8 +95,8 @@ def test_settings_unknown_key_suggests_and_lists(tmp_path: Path) -> None:
     assert str(info.value) == (
         f"{path} [tool.routekit]: unknown setting 'pageExtension'. Did you mean "
         "'pageExtensions'? Valid settings: blitz_app_api, body_size_limit, "
-        "external_resolver_timeout, middleware, page_extensions, required_env (camelCase "
-        "spellings are accepted too)."
+        "external_resolver_timeout, middleware, page_extensions, required_env, "
+        "trust_proxy_headers (camelCase spellings are accepted too)."
     )
     assert info.value.source == f"{path} [tool.routekit]"
 
@@ -261,3 +261,18 @@ def test_settings_bad_body_size_limit(tmp_path: Path, value: object, message: st
     with pytest.raises(SettingsError) as info:
         load_settings(tmp_path, body_size_limit=value)
     assert str(info.value).startswith(f"App(...) keyword arguments: {message}")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("", True), ("trust_proxy_headers = false", False), ("trustProxyHeaders = true", True)],
+)
+def test_settings_trust_proxy_headers(tmp_path: Path, text: str, expected: bool) -> None:
+    _standalone(tmp_path, text)
+    assert load_settings(tmp_path).trust_proxy_headers is expected
+
+
+def test_settings_trust_proxy_headers_must_be_a_bool(tmp_path: Path) -> None:
+    _standalone(tmp_path, 'trust_proxy_headers = "yes"')
+    with pytest.raises(SettingsError, match="trust_proxy_headers must be true or false; got 'yes'"):
+        load_settings(tmp_path)

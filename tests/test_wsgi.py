@@ -14,7 +14,14 @@ from werkzeug.serving import make_server
 from werkzeug.test import Client, EnvironBuilder, run_wsgi_app
 
 from routekit._wire import Exchange, RawRequest
-from routekit._wsgi import LINGER, RequestHandler, WSGISink, raw_request_from_environ
+from routekit._wsgi import (
+    HEADER_LINES_KEY,
+    LINGER,
+    RequestHandler,
+    WSGISink,
+    header_lines,
+    raw_request_from_environ,
+)
 from routekit.app import App
 from routekit.errors import ResponseAbortedError
 from routekit.loader import importer as loader_importer
@@ -425,3 +432,119 @@ def test_wsgi_app_streamed_response_through_the_test_client(app: App) -> None:
 
 def test_wsgi_app_real_path_is_the_project_root(app: App, tmp_path: Path) -> None:
     assert os.path.samefile(app.root, tmp_path)
+
+
+# -- header lines and the server's port (issue 15) ---------------------------------------------
+
+
+class _GunicornRequest:
+    def __init__(self) -> None:
+        self.headers = [("HOST", "localhost:8000"), ("COOKIE", "a=1"), ("COOKIE", "b=2")]
+
+
+class _GunicornResponse:
+    """The shape of gunicorn's ``Response``: ``start_response`` is its method."""
+
+    def __init__(self) -> None:
+        self.req = _GunicornRequest()
+
+    def start_response(self, status: str, headers: list[tuple[str, str]]) -> None:
+        """Accept the head."""
+
+
+def test_header_lines_of_gunicorns_start_response() -> None:
+    assert header_lines(_GunicornResponse().start_response) == [
+        ("host", "localhost:8000"),
+        ("cookie", "a=1"),
+        ("cookie", "b=2"),
+    ]
+
+
+@pytest.mark.parametrize("start_response", [lambda status, headers: None, object(), None])
+def test_header_lines_of_other_servers_are_unknown(start_response: object) -> None:
+    assert header_lines(start_response) is None
+
+
+def test_raw_request_prefers_the_lines_as_received() -> None:
+    environ = _environ(HTTP_COOKIE="a=1,b=2", HTTP_HOST="localhost")
+    lines = [("host", "localhost"), ("cookie", "a=1"), ("cookie", "b=2")]
+    assert raw_request_from_environ(environ, lines).headers == lines
+    environ[HEADER_LINES_KEY] = lines
+    assert raw_request_from_environ(environ).headers == lines
+    # Without them, the environ's folded value (a single line, as the server folded it).
+    del environ[HEADER_LINES_KEY]
+    assert ("cookie", "a=1,b=2") in raw_request_from_environ(environ).headers
+
+
+class _BoundSocket:
+    def __init__(self, port: int | None) -> None:
+        self.port = port
+
+    def getsockname(self) -> tuple[str, int]:
+        if self.port is None:
+            raise OSError("closed")
+        return ("127.0.0.1", self.port)
+
+
+@pytest.mark.parametrize(
+    ("extra", "port"),
+    [
+        ({"gunicorn.socket": _BoundSocket(8123)}, 8123),  # gunicorn's SERVER_PORT is the Host's
+        ({"werkzeug.socket": _BoundSocket(8124)}, 8124),
+        ({"werkzeug.socket": _BoundSocket(None)}, 8080),
+        ({}, 8080),
+        ({"SERVER_PORT": "x"}, None),
+    ],
+)
+def test_raw_request_server_port(extra: dict[str, t.Any], port: int | None) -> None:
+    assert raw_request_from_environ(_environ(**extra)).server_port == port
+
+
+def _capture_environ(data: bytes) -> dict[str, t.Any]:
+    seen: dict[str, t.Any] = {}
+
+    def wsgi(environ: dict[str, t.Any], start_response: t.Any) -> list[bytes]:
+        seen.update(environ)
+        start_response("204 No Content", [])
+        return []
+
+    server = make_server("127.0.0.1", 0, wsgi, threaded=True, request_handler=RequestHandler)
+    thread = threading.Thread(target=server.handle_request, daemon=True)
+    thread.start()
+    try:
+        with socket.create_connection(("127.0.0.1", server.server_port), timeout=10) as sock:
+            sock.sendall(data)
+            while sock.recv(65536):
+                pass
+    finally:
+        thread.join(10)
+        server.server_close()
+    return seen
+
+
+def test_request_handler_keeps_repeated_lines_apart() -> None:
+    environ = _capture_environ(
+        b"GET /api/x HTTP/1.1\r\nHost: localhost\r\nCookie: a=1\r\nCookie: b=2\r\n"
+        b"X_Under: 1\r\nConnection: close\r\n\r\n"
+    )
+    assert environ["HTTP_COOKIE"] == "a=1,b=2"  # what WSGI alone would give
+    assert environ[HEADER_LINES_KEY] == [
+        ("host", "localhost"),
+        ("cookie", "a=1"),
+        ("cookie", "b=2"),
+        ("connection", "close"),
+    ]
+
+
+def test_request_handler_keeps_a_leading_double_slash() -> None:
+    # http.server reduces "//api/x" to "/api/x"; the target must reach the app as sent.
+    environ = _capture_environ(b"GET //api//x?a=1 HTTP/1.1\r\nHost: localhost\r\n\r\n")
+    assert environ["RAW_URI"] == "//api//x?a=1"
+
+
+def test_wsgi_app_answers_a_leading_double_slash_with_the_308(app: App) -> None:
+    reply = _serve_once(
+        b"GET //api/hello HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n", app
+    )
+    assert reply.startswith(b"HTTP/1.1 308 Permanent Redirect\r\n")
+    assert b"\r\nLocation: /api/hello\r\n" in reply

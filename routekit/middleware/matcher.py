@@ -23,6 +23,7 @@ from urllib.parse import parse_qsl
 
 from .._js.cookies import parse_cookie_header
 from .._js.headers import HeaderValue, IncomingHeaders
+from .._js.strings import decode_uri_component
 from ..errors import ConfigError, PathSyntaxError
 from ._pathtoregexp import compile_js, js_to_python, parse, tokens_to_regex
 
@@ -112,6 +113,17 @@ class HasCondition:
 # --- rules and the matcher ---
 
 
+def _decoded(path: str) -> str | None:
+    """*path* through ``decodeURIComponent``, or ``None`` when that changes nothing or fails."""
+    if "%" not in path:
+        return None
+    try:
+        decoded = decode_uri_component(path)
+    except ValueError:
+        return None  # Next.js: "non-fatal we can't decode so can't match it"
+    return decoded if decoded != path else None
+
+
 @dataclass(frozen=True, slots=True)
 class MatcherRule:
     """One compiled matcher entry: the source as written, its regex and its conditions."""
@@ -142,14 +154,19 @@ class MiddlewareMatcher:
         headers: Iterable[tuple[str, str]] = (),
         query_string: str = "",
     ) -> bool:
-        """Whether middleware runs for the raw (percent-encoded) *path*.
+        """Whether middleware runs for *path* (percent-encoded, dot segments resolved).
+
+        As in Next.js (``resolve-routes.ts``), a rule also matches when it matches the
+        decoded path, so ``/api/m%77/x`` runs a middleware for ``/api/mw/:path*``: an
+        escape cannot walk around a guard. A path that does not decode is tried as is.
 
         :param headers: the request's header lines, for ``has``/``missing`` conditions.
         :param query_string: the raw query string without ``?``, for ``query`` conditions.
         """
         lazy: dict[str, t.Any] = {}
+        decoded = _decoded(path)
         for rule in self.rules:
-            if not rule.regex.match(path):
+            if not rule.regex.match(path) and (decoded is None or not rule.regex.match(decoded)):
                 continue
             if not rule.has and not rule.missing:
                 return True

@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 
 from .._aio import call_maybe_async
 from .._js.status import reason_phrase
+from .._js.url import resolve_path
 from ..config import DEFAULT_BODY_LIMIT, SizeLimit
 from ..errors import InvalidRouteResponseError, MiddlewareRewriteError, ModuleDefinitionError
 from ..web.dispatch import send_web_response
@@ -141,8 +142,9 @@ class MiddlewareOutcome:
     """What the middleware decided.
 
     ``answered`` means a response was sent (redirect, short-circuit): the pipeline stops.
-    Otherwise the request goes on: ``exchange.raw`` already carries the new ``path``,
-    ``query_string`` and headers, and the final response must get ``response_headers``
+    Otherwise the request goes on: ``exchange.raw`` already carries the new headers,
+    ``exchange.rewrite`` the rewritten path and query (routed, while the handler sees the
+    request's own URL), and the final response must get ``response_headers``
     (``sink = outcome.wrap(sink, exchange)``).
 
     :param ran: whether the matcher matched and the middleware function ran.
@@ -247,9 +249,9 @@ def run_middleware_module(
 ) -> MiddlewareOutcome:
     """Run the middleware *module* for *exchange* and apply what it returns.
 
-    Continuing requests have ``exchange.raw`` updated in place (rewritten path and query,
-    replaced or added request headers, a body the route can read again). Redirects and
-    short-circuit responses are sent through *sink*.
+    Continuing requests have ``exchange.raw`` updated in place (replaced or added request
+    headers, a body the route can read again) and a rewrite in ``exchange.rewrite``.
+    Redirects and short-circuit responses are sent through *sink*.
 
     :param file: the module's file relative to the root, named in errors.
     :param matcher: the compiled matcher; default: from the module's ``config``.
@@ -332,8 +334,10 @@ def _apply(response: Response, exchange: Exchange, sink: Sink, base: str) -> Mid
                 f"middleware rewrote {raw.path} to another origin ({rewrite}); routekit serves "
                 "its own routes only. Rewrite to a path on this origin, or redirect instead."
             )
+        # The route of the target runs, but sees the request's own URL (Next.js keeps
+        # req.url; only its routing pathname and query change).
         path, _, query = target.partition("?")
-        raw.path, raw.query_string = path, query.partition("#")[0]
+        exchange.rewrite = (resolve_path(path), query.partition("#")[0])
         outcome.rewrite = target
         outcome.response_headers.append(("x-middleware-rewrite", target))
     return outcome

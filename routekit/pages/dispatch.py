@@ -2,12 +2,14 @@
 
 Build ``req`` (parsing the body first, as Next.js awaits it), build ``res``, call the
 handler (sync or async), then the checks Next.js runs after it: a returned value, a
-returned Web ``Response``, a response left un-ended. Handler exceptions propagate: the
-app decides between a 500 and the development error page.
+returned Web ``Response``, a response left un-ended. A handler's exception is answered
+here in production, as Next.js' ``sendError`` (500 on the handler's own response, its
+headers kept); in development it propagates to the app's error page.
 """
 
 from __future__ import annotations
 
+import logging
 import typing as t
 
 from .._aio import call_maybe_async
@@ -22,6 +24,8 @@ if t.TYPE_CHECKING:
     from .request import ApiRequest
 
 __all__ = ["Handler", "run_pages_route"]
+
+logger = logging.getLogger("routekit")
 
 
 class Handler(t.Protocol):
@@ -87,7 +91,8 @@ def run_pages_route(
     :param record_chunks: keep the body chunks on the returned response (tests).
     :returns: the response, so the caller can tell whether its head was sent.
     :raises ResponseObjectReturnedError: the handler returned a Web ``Response`` (dev/test).
-    :raises Exception: whatever the handler raised.
+    :raises Exception: whatever the handler raised, in development or once the head was
+        sent (answered ``500 Internal Server Error`` otherwise).
     """
     res = ApiResponse(
         exchange, sink, response_limit=config.response_limit, record_chunks=record_chunks
@@ -102,7 +107,12 @@ def run_pages_route(
             res.set_header("Connection", "close")
         res.end(exc.message)
         return res
-    result = call_maybe_async(handler, req, res)
+    try:
+        result = call_maybe_async(handler, req, res)
+    except Exception as exc:
+        if not _answers_error(exchange, res, exc):
+            raise
+        return res
     if result is not None and exchange.dev_warnings:
         if _is_web_response(result):
             raise ResponseObjectReturnedError(_RESPONSE_RETURNED)
@@ -113,6 +123,29 @@ def run_pages_route(
     if not res.finished:
         _end_unended(res, config, exchange, external_resolver_timeout)
     return res
+
+
+def _answers_error(exchange: Exchange, res: ApiResponse, exc: Exception) -> bool:
+    """Next.js' ``apiResolver`` in production: ``sendError(res, 500, ...)`` on the handler's
+    own response, so the headers it set before raising (a redirect's ``Location``) stay.
+
+    Development (the error page), a head already sent (the door cuts the connection), a
+    body read's own error and a client gone are left to the app.
+    """
+    if (
+        exchange.mode == "development"
+        or res.headers_sent
+        or isinstance(exc, (RequestError, ConnectionError))
+    ):
+        return False
+    exchange.exception = exc
+    raw = exchange.raw
+    where = exchange.match.route.relfile if exchange.match is not None else raw.path
+    logger.error("Error while handling %s %s (%s)", raw.method, raw.url, where, exc_info=exc)
+    res.status_code = 500
+    res.status_message = "Internal Server Error"
+    res.end("Internal Server Error")
+    return True
 
 
 def _end_unended(res: ApiResponse, config: PagesConfig, exchange: Exchange, timeout: float) -> None:

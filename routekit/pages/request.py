@@ -14,6 +14,7 @@ import typing as t
 from .._js.cookies import parse_cookie_header
 from .._js.headers import IncomingHeaders
 from .._js.query import QueryDict, parse_search_params
+from .._js.url import normalise_query
 from .._wire import BodyReader
 from .body import ConsumedBodyStream, parse_body
 
@@ -22,6 +23,7 @@ if t.TYPE_CHECKING:
 
     from .._wire import Exchange, RawRequest
     from ..config import PagesConfig
+    from ..routing.route import Route
 
 __all__ = ["ApiRequest", "build_request"]
 
@@ -45,11 +47,16 @@ class ApiRequest:
         they override query-string keys of the same name in :attr:`query`.
     :param body: the parsed body (see :func:`build_request`).
     :param stream: what :attr:`stream` reads; the raw body when not given.
+    :param url: what :attr:`url` shows; ``raw.url`` when not given.
+    :param query_string: what :attr:`query` is read from; ``raw.query_string`` when not
+        given (a middleware rewrite's query).
 
     Attributes:
 
     * ``method``: the method as sent (Next.js does not upper-case it).
-    * ``url``: the path and ``?query`` as sent, like Node's ``req.url``.
+    * ``url``: the path and ``?query`` as Next.js hands them on (``req.url``): dot segments
+      resolved, the query serialised again, a dynamic route's param keys left out of it;
+      after a middleware rewrite, still the request's own URL.
     * ``body``: ``""`` for no body, a ``dict``/``list``/... for JSON, a ``dict`` for forms,
       the decoded text otherwise, ``None`` with ``bodyParser: False``.
     * ``stream``: a binary file; with ``bodyParser: False`` it reads the raw body, otherwise
@@ -62,6 +69,7 @@ class ApiRequest:
         "_headers",
         "_params",
         "_query",
+        "_query_string",
         "body",
         "method",
         "raw",
@@ -76,10 +84,13 @@ class ApiRequest:
         *,
         body: object = None,
         stream: io.RawIOBase | None = None,
+        url: str | None = None,
+        query_string: str | None = None,
     ) -> None:
         self.raw = raw
         self.method: str = raw.method
-        self.url: str = raw.url
+        self.url: str = raw.url if url is None else url
+        self._query_string = raw.query_string if query_string is None else query_string
         self.body: t.Any = body
         self.stream: io.RawIOBase = (
             stream if stream is not None else BodyReader(raw.body, raw.content_length)
@@ -104,7 +115,7 @@ class ApiRequest:
         no key, so a same-named query value shows through. Assignable, as in Next.js.
         """
         if self._query is None:
-            query = parse_search_params(self.raw.query_string)
+            query = parse_search_params(self._query_string)
             if query:
                 _drop_internal_keys(query)
             if self._params:
@@ -167,6 +178,9 @@ def build_request(
         ``400 Invalid body``.
     """
     raw = exchange.raw
+    rewrite = exchange.rewrite
+    query_string = None if rewrite is None else rewrite[1]
+    url = _shown_url(raw, exchange.match.route if exchange.match is not None else None)
     stream: io.RawIOBase
     if config.body_parser:
         match = exchange.match
@@ -175,4 +189,19 @@ def build_request(
     else:
         stream = BodyReader(raw.body, raw.content_length)
         parsed = None if body is _UNSET else body
-    return ApiRequest(raw, params, body=parsed, stream=stream)
+    return ApiRequest(raw, params, body=parsed, stream=stream, url=url, query_string=query_string)
+
+
+def _shown_url(raw: RawRequest, route: Route | None) -> str | None:
+    """``req.url`` when it differs from ``raw.url``: Next.js' ``normalizeCdnUrl`` leaves a
+    dynamic route's param keys out of the query (``/api/users/7?id=7`` -> ``/api/users/7``).
+    """
+    if not raw.query_string or route is None:
+        return None
+    names = [
+        segment.strip("[]").removeprefix("...") for segment in route.segments if segment[:1] == "["
+    ]
+    if not names:
+        return None
+    query = normalise_query(raw.query_string, names)
+    return f"{raw.path}?{query}" if query else raw.path

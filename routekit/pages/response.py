@@ -10,6 +10,7 @@ events work. The header bookkeeping and Node's name/value checks are in
 
 from __future__ import annotations
 
+import math
 import re
 import threading
 import typing as t
@@ -78,6 +79,20 @@ def _join_surrogates(match: re.Match[str]) -> str:
     if len(text) == 2:
         return chr(0x10000 + ((ord(text[0]) - 0xD800) << 10) + (ord(text[1]) - 0xDC00))
     return "\ufffd"
+
+
+def _js_status(value: int | float) -> int:
+    """A number as Node's ``statusCode |= 0`` reads it: a finite float is truncated.
+
+    :raises ResponseStateError: for NaN and the infinities (Node: ``Invalid status code``).
+    """
+    if isinstance(value, int):
+        return value
+    if not math.isfinite(value):
+        raise ResponseStateError(
+            f"Invalid status code: {value!r}; a status code is a number from 100 to 999"
+        )
+    return int(value)
 
 
 def _js_truthy(value: object) -> bool:
@@ -398,19 +413,26 @@ class ApiResponse:
         """Redirect: ``redirect(url)`` (307) or ``redirect(status, url)``.
 
         As in Next.js the body is the URL text, streamed (no ``Content-Length``), with no
-        ``Content-Type``; the URL is sent as given.
+        ``Content-Type``; the URL is sent as given. A status is a number as in JavaScript:
+        ``301.5`` is 301; ``nan``, ``inf`` or one outside 100..999 raises with ``Location``
+        already set (Next.js answers that 500 with it).
 
-        :raises ResponseStateError: with Next.js' "Invalid redirect arguments" message.
+        :raises ResponseStateError: with Next.js' "Invalid redirect arguments" message, or
+            for an invalid status.
         """
         if isinstance(status_or_url, str):
             url, status_or_url = status_or_url, 307
         if (
-            not isinstance(status_or_url, int)
+            not isinstance(status_or_url, (int, float))
             or isinstance(status_or_url, bool)
             or not isinstance(url, str)
         ):
             raise ResponseStateError(_REDIRECT_ERROR)
-        self.write_head(status_or_url, {"Location": url})
+        # Next.js calls writeHead(status, {Location}); the compression wrapper of every
+        # `next start` response sets the headers first, so an invalid status (NaN, 1000)
+        # fails with Location already set: the 500 that follows carries it.
+        self.set_header("Location", url)
+        self.write_head(_js_status(status_or_url))
         self.write(url)
         self.end()
         return self

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 from urllib.parse import quote, urljoin
 
+from .._js.url import resolve_path as normalise_path
 from ..errors import MalformedURLError
 
 __all__ = [
@@ -25,8 +26,8 @@ __all__ = [
 
 DEFAULT_PORTS = {"http": "80", "https": "443", "ws": "80", "wss": "443", "ftp": "21"}
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:")
-# WHATWG percent-encode sets, minus C0/non-ASCII which quote() always encodes.
-_PATH_SAFE = "!$%&'()*+,-./:;=@[]\\^_|~"
+# WHATWG percent-encode sets, minus C0/non-ASCII which quote() always encodes (the path's
+# is in routekit._js.url, whose resolve_path the pipeline uses too).
 QUERY_SAFE = "!$%&()*+,-./:;=?@[]\\^_`{|}~"
 FRAGMENT_SAFE = "!#$%&'()*+,-./:;=?@[]\\^_{|}~"
 
@@ -118,26 +119,6 @@ def _set_authority(parts: URLParts, authority: str, url: str) -> None:
     if port:
         port = str(int(port))
     parts.port = "" if port == DEFAULT_PORTS.get(parts.scheme) else port
-
-
-def normalise_path(path: str) -> str:
-    """Percent-encode and resolve ``.``/``..`` segments as a WHATWG URL parser does."""
-    segments = path.split("/")[1:] if path.startswith("/") else path.split("/")
-    out: list[str] = []
-    for index, segment in enumerate(segments):
-        lower = segment.lower()
-        last = index == len(segments) - 1
-        if lower in ("..", ".%2e", "%2e.", "%2e%2e"):
-            if out:
-                out.pop()
-            if last:
-                out.append("")
-        elif lower in (".", "%2e"):
-            if last:
-                out.append("")
-        else:
-            out.append(quote(segment, safe=_PATH_SAFE))
-    return "/" + "/".join(out)
 
 
 def validate_url(url: object) -> str:

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from .._aio import arity, call_maybe_async, run_coroutine
 from .._js.status import reason_phrase
+from .._js.url import group_query
 from ..config import DEFAULT_BODY_LIMIT, SizeLimit
 from ..errors import (
     BodyTooLargeError,
@@ -191,13 +192,21 @@ def run_app_route(
     send_web_response(response, exchange, sink)
 
 
-def _edge_query(query_string: str, params: Mapping[str, str | list[str]]) -> str:
-    """The query with route params merged over it, catch-all arrays as repeated keys."""
-    if not params:
+def _edge_query(
+    query_string: str, params: Mapping[str, str | list[str]], rewritten: str | None = None
+) -> str:
+    """The query with route params merged over it, catch-all arrays as repeated keys.
+
+    After a middleware rewrite, Next.js' ``{...initQuery, ...query, ...params}``: the
+    request's query, then the rewrite's, then the params.
+    """
+    if not params and rewritten is None:
         return query_string
     merged: dict[str, list[str]] = {}
     for key, value in URLSearchParams(query_string):
         merged.setdefault(key, []).append(value)
+    for key, values in group_query(rewritten or "").items():
+        merged[key] = values
     for key, param in params.items():
         merged[key] = [param] if isinstance(param, str) else list(param)
     return URLSearchParams([(k, v) for k, values in merged.items() for v in values]).to_string()
@@ -226,7 +235,11 @@ def run_edge_route(
     try:
         request = request_from_raw(
             exchange.raw,
-            query_string=_edge_query(exchange.raw.query_string, params),
+            query_string=_edge_query(
+                exchange.raw.query_string,
+                params,
+                None if exchange.rewrite is None else exchange.rewrite[1],
+            ),
             body_limit=body_limit,
         )
         with no_scope():

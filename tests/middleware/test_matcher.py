@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from routekit.errors import ConfigError
 from routekit.middleware.matcher import (
@@ -51,9 +53,13 @@ NEGATIVE = "/((?!api|_next/static|_next/image|favicon.ico).*)"
         ("/about/:path*", "/_next/data/build1/about/team.json", True),
         ("/about", "/_next/data/build1/about.json", True),
         ("/", "/_next/data/build1/index.json", True),
-        # the raw, percent-encoded path is what is matched
+        # the percent-encoded path is matched, and then the decoded one (Next.js)
         ("/caf%C3%A9", "/caf%C3%A9", True),
-        ("/a b", "/a%20b", False),
+        ("/a b", "/a%20b", True),
+        ("/api/mw/:path*", "/api/m%77/x", True),
+        ("/api/mw/:path*", "/api/mw%2Fx", True),
+        ("/api/mw/:path*", "/api/m%ZZ/x", False),
+        ("/api/mw/:path*", "/api/m%2577/x", False),
     ],
 )
 def test_compile_matcher_translation_table(source: str, path: str, expected: bool) -> None:
@@ -321,3 +327,31 @@ def test_matcher_conditions_of_several_rules_read_the_request_once() -> None:
 def test_middleware_matcher_repr_lists_sources() -> None:
     matcher = compile_matcher(["/a", {"source": "/b/:p*"}])
     assert repr(matcher) == "MiddlewareMatcher(['/a', '/b/:p*'])"
+
+
+_SEGMENT = st.sampled_from(["a", "mw", "admin", "x-y", "caf\u00e9", "~1"])
+#: (matcher source, a path it selects) pairs, built from a segment.
+_SELECTED = st.one_of(
+    _SEGMENT.map(lambda seg: ("/api/mw/:path*", f"/api/mw/{seg}")),
+    _SEGMENT.map(lambda seg: ("/team/:team/admin", f"/team/{seg}/admin")),
+    _SEGMENT.map(lambda seg: ("/api/(admin|ops)/:rest+", f"/api/ops/{seg}")),
+    st.just(("/exact", "/exact")),
+)
+
+
+def _escape(text: str, mask: list[bool]) -> str:
+    # Percent-encode (as UTF-8) the characters the mask selects; "/" too: %2F decodes to it.
+    flags = mask + [False] * len(text)
+    return "".join(
+        "".join(f"%{byte:02X}" for byte in ch.encode()) if flags[i] else ch
+        for i, ch in enumerate(text)
+    )
+
+
+@given(_SELECTED, st.lists(st.booleans(), min_size=1, max_size=24))
+def test_an_escape_never_skips_the_middleware(selected: tuple[str, str], mask: list[bool]) -> None:
+    # issue 15: Next.js also matches the decoded path, so /api/m%77/x runs /api/mw/:path*.
+    source, path = selected
+    matcher = compile_matcher(source)
+    assert matcher.matches(path)
+    assert matcher.matches(_escape(path, mask))

@@ -263,20 +263,47 @@ def test_external_resolver_timeout_notices_and_ends() -> None:
     assert (sink.status, sink.finished, res.finished) == (204, True, True)
 
 
-def test_handler_exception_propagates() -> None:
+def test_handler_exception_propagates_in_development() -> None:
     def handler(req: ApiRequest, res: ApiResponse) -> None:
         raise RuntimeError("boom")
 
     with pytest.raises(RuntimeError, match="boom"):
-        _run(handler)
+        _run(handler, mode="development")
 
 
-def test_async_handler_exception_propagates() -> None:
+def test_async_handler_exception_propagates_in_development() -> None:
     async def handler(req: ApiRequest, res: ApiResponse) -> None:
         raise KeyError("missing")
 
     with pytest.raises(KeyError, match="missing"):
-        _run(handler)
+        _run(handler, mode="development")
+
+
+@pytest.mark.parametrize("mode", ["production", "test"])
+def test_handler_exception_is_send_error_on_its_own_response(mode: Mode) -> None:
+    # Next.js' apiResolver: sendError(res, 500, ...) keeps what the handler set before.
+    def handler(req: ApiRequest, res: ApiResponse) -> None:
+        res.set_header("X-Before", "yes")
+        res.status(201)
+        raise RuntimeError("boom")
+
+    _, sink, exchange = _run(handler, mode=mode)
+    assert (sink.status, sink.reason, sink.body) == (
+        500,
+        "Internal Server Error",
+        b"Internal Server Error",
+    )
+    assert sink.headers == [("X-Before", "yes"), ("Content-Length", "21")]
+    assert isinstance(exchange.exception, RuntimeError)
+
+
+def test_handler_exception_after_the_head_propagates() -> None:
+    def handler(req: ApiRequest, res: ApiResponse) -> None:
+        res.write("partial")
+        raise RuntimeError("late")
+
+    with pytest.raises(RuntimeError, match="late"):
+        _run(handler, mode="production")
 
 
 def test_response_limit_comes_from_config() -> None:

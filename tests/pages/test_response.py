@@ -3,6 +3,7 @@ from __future__ import annotations
 import asyncio
 import gc
 import io
+import math
 import threading
 import typing as t
 
@@ -608,13 +609,32 @@ def test_redirect_with_status() -> None:
     assert (sink.status, sink.body) == (301, b"https://example.com/")
 
 
+@pytest.mark.parametrize(("status", "sent"), [(301.0, 301), (301.5, 301), (307.99, 307)])
+def test_redirect_status_is_a_js_number(status: float, sent: int) -> None:
+    # typeof 301.5 === "number"; Node's writeHead reads it as statusCode |= 0.
+    res, sink, _ = _res()
+    res.redirect(status, "/a")
+    assert (sink.status, _header(sink, "location"), sink.body) == (sent, ["/a"], b"/a")
+
+
+@pytest.mark.parametrize("status", [math.nan, math.inf, -math.inf, 1000, 99, -1, 1e10])
+def test_redirect_invalid_status_leaves_location_set(status: float) -> None:
+    # next start: the compression wrapper sets writeHead's headers before Node refuses the
+    # status, so the 500 sendError answers carries Location.
+    res, sink, _ = _res()
+    with pytest.raises(ResponseStateError, match="Invalid status code"):
+        res.redirect(status, "/a")
+    assert not sink.started
+    assert res.get_header("Location") == "/a"
+
+
 def test_redirect_string_first_argument_wins() -> None:
     res, sink, _ = _res()
     res.redirect("/a", "/b")
     assert (sink.status, _header(sink, "location")) == (307, ["/a"])
 
 
-@pytest.mark.parametrize("args", [(301,), (True, "/a"), (301, None), (None, "/a"), (301.0, "/a")])
+@pytest.mark.parametrize("args", [(301,), (True, "/a"), (301, None), (None, "/a"), (b"301", "/a")])
 def test_redirect_invalid_arguments(args: tuple[object, ...]) -> None:
     res, _, _ = _res()
     with pytest.raises(ResponseStateError) as info:
