@@ -16,6 +16,7 @@ import json
 import re
 import socket
 import sys
+import time
 import typing as t
 from pathlib import Path
 
@@ -61,6 +62,12 @@ def test_gunicorn_two_workers_share_the_database(
         finally:
             reply.close()
 
+    # The held request's access-log line is written after its answer: wait for it (bounded).
     log = served.log
-    pids = set(re.findall(r"^pid=<(\d+)> ", log.read_text(), re.MULTILINE))
+    deadline = time.monotonic() + REQUEST_TIMEOUT
+    while True:
+        pids = set(re.findall(r"^pid=<(\d+)> ", log.read_text(), re.MULTILINE))
+        if len(pids) == 2 or time.monotonic() > deadline:
+            break
+        time.sleep(0.05)
     assert len(pids) == 2, log.read_text()
