@@ -106,6 +106,7 @@ __all__ = [
     "RoutekitError",
     "RoutekitTestWarning",
     "SettingsError",
+    "StaticGenerationError",
     "StaleImportWarning",
     "StreamTimeoutError",
     "UnawaitedCoroutineWarning",
@@ -397,6 +398,13 @@ class RequestScopeError(HandlerError, RuntimeError):
             "edge pages handler), or wrap the call in "
             "`with routekit.web.context.request_scope(request):` in a unit test."
         )
+
+
+class StaticGenerationError(HandlerError, RuntimeError):
+    """A ``dynamic = "error"`` route read request data while it was rendered for the cache.
+
+    Next.js' ``StaticGenBailoutError``: the message names the route and what it read.
+    """
 
 
 # -- Web API errors: what the Fetch standard throws --------------------------------------------
