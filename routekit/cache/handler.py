@@ -83,8 +83,8 @@ class CacheEntry:
 class TagState:
     """When a tag was last revalidated.
 
-    :param expired_at: entries stored at or before this time are gone (a miss).
-    :param stale_at: entries stored at or before this time are stale (served once, then
+    :param expired_at: entries stored before this time are gone (a miss).
+    :param stale_at: entries stored before this time are stale (served once, then
         rendered again in the background).
     """
 
@@ -122,7 +122,7 @@ class CacheHandler(t.Protocol):
         """Store *entry* at *key*, replacing what was there."""
 
     def revalidate_tags(self, tags: t.Sequence[str], *, at: float, expire: bool) -> None:
-        """Mark every entry carrying one of *tags* and stored at or before *at* as gone
+        """Mark every entry carrying one of *tags* and stored before *at* as gone
         (*expire*) or stale."""
 
     def clear(self) -> None:
@@ -144,10 +144,10 @@ def judge(entry: CacheEntry, tags: t.Mapping[str, TagState], now: float) -> Verd
     age = now - entry.stored_at
     if entry.expire is not None and age > entry.expire:
         return "gone"
-    if any(state.expired_at >= entry.stored_at for state in tags.values()):
+    if any(state.expired_at > entry.stored_at for state in tags.values()):
         return "gone"
     if entry.revalidate is not False and age > entry.revalidate:
         return "stale"
-    if any(state.stale_at >= entry.stored_at for state in tags.values()):
+    if any(state.stale_at > entry.stored_at for state in tags.values()):
         return "stale"
     return "fresh"

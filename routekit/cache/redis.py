@@ -64,7 +64,7 @@ class RedisCacheHandler:
             return None
         states: dict[str, TagState] = {}
         if entry.tags:
-            for tag, raw in zip(entry.tags, self.client.hmget(self._tags, list(entry.tags))):
+            for tag, raw in zip(entry.tags, self.client.hmget(self._tags, list(entry.tags)), strict=True):
                 if raw is not None:
                     states[tag] = TagState.from_json(raw)
         return entry, states
@@ -82,7 +82,8 @@ class RedisCacheHandler:
 
     def clear(self) -> None:
         """Remove this prefix's entries and tags."""
-        keys = list(self.client.scan_iter(match=f"{self.prefix}*"))
+        pattern = "".join(f"\\{c}" if c in "*?[]\\" else c for c in self.prefix) + "*"
+        keys = list(self.client.scan_iter(match=pattern))
         if keys:
             self.client.delete(*keys)
 
