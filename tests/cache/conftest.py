@@ -18,12 +18,14 @@ from routekit_pytest import Client
 
 
 class Clock:
-    """A clock the test moves: ``clock.now += 61``."""
+    """A clock the test moves (``clock.now += 61``); each reading is a millisecond later
+    than the one before, as on a real clock, so two events never share one instant."""
 
     def __init__(self) -> None:
         self.now = time.time()
 
     def __call__(self) -> float:
+        self.now += 0.001
         return self.now
 
 
