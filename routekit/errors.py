@@ -23,7 +23,8 @@ bases are exported so a caller can catch one family::
     │   ├── ResponseObjectReturnedError  a pages handler returned a Web Response
     │   ├── InvalidRouteResponseError    a route or middleware returned no Response
     │   ├── MiddlewareRewriteError       a middleware rewrote to another origin
-    │   └── RequestScopeError            headers()/cookies() outside a request
+    │   ├── RequestScopeError            headers()/cookies() outside a request
+    │   └── StaticGenerationError        a dynamic = "error" route read request data
     ├── WebAPIError                      a Web API object refused, as the Fetch standard throws
     │   ├── InvalidHeaderError           Headers: a bad name or value
     │   ├── ReadonlyHeadersError         Headers: a mutation of headers()'s sealed copy
@@ -106,8 +107,8 @@ __all__ = [
     "RoutekitError",
     "RoutekitTestWarning",
     "SettingsError",
-    "StaticGenerationError",
     "StaleImportWarning",
+    "StaticGenerationError",
     "StreamTimeoutError",
     "UnawaitedCoroutineWarning",
     "UnsentResponseWarning",

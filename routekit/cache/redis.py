@@ -64,7 +64,9 @@ class RedisCacheHandler:
             return None
         states: dict[str, TagState] = {}
         if entry.tags:
-            for tag, raw in zip(entry.tags, self.client.hmget(self._tags, list(entry.tags)), strict=True):
+            for tag, raw in zip(
+                entry.tags, self.client.hmget(self._tags, list(entry.tags)), strict=True
+            ):
                 if raw is not None:
                     states[tag] = TagState.from_json(raw)
         return entry, states

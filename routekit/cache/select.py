@@ -49,7 +49,8 @@ def handler_from_setting(value: str, folder: Path) -> CacheHandler:
     missing = [method for method in _METHODS if not callable(getattr(handler, method, None))]
     if missing:
         raise SettingsError(
-            f"{value!r} made {handler!r}, which lacks {', '.join(missing)}(); a cache handler "
+            f"{value!r} made {handler!r}, which lacks "
+            f"{', '.join(method + '()' for method in missing)}; a cache handler "
             "needs get, set, revalidate_tags and clear (routekit.cache.CacheHandler).",
             "cache_handler",
         )

@@ -58,7 +58,9 @@ def test_file_handler_threads_revalidating_tags_lose_none(tmp_path: Path) -> Non
     tags = [f"tag-{n}" for n in range(24)]
     handler.set("/k", CacheEntry(200, "OK", (), b"", tuple(tags), 60, 3600, 1.0))
     threads = [
-        threading.Thread(target=handler.revalidate_tags, args=([tag],), kwargs={"at": 5.0, "expire": True})
+        threading.Thread(
+            target=handler.revalidate_tags, args=([tag],), kwargs={"at": 5.0, "expire": True}
+        )
         for tag in tags
     ]
     for thread in threads:

@@ -41,15 +41,28 @@ def counter(exports: str) -> str:
         ('dynamic = "force-static"', "s-maxage=31536000, stale-while-revalidate"),
         ("revalidate = False", "s-maxage=31536000, stale-while-revalidate"),
         ('dynamic = "error"', "s-maxage=31536000, stale-while-revalidate"),
-        ('dynamic = "force-static"\nrevalidate = 30', "s-maxage=30, stale-while-revalidate=31535970"),
+        (
+            'dynamic = "force-static"\nrevalidate = 30',
+            "s-maxage=30, stale-while-revalidate=31535970",
+        ),
     ],
 )
-def test_cache_control_of_a_cached_route(make_client: t.Any, exports: str, cache_control: str) -> None:
+def test_cache_control_of_a_cached_route(
+    make_client: t.Any, exports: str, cache_control: str
+) -> None:
     client = make_client({"app/api/t/route.py": counter(exports)})
     first = client.get("/api/t")
-    assert (first.cache, first.text, first.headers["cache-control"]) == ("MISS", "n=0", cache_control)
+    assert (first.cache, first.text, first.headers["cache-control"]) == (
+        "MISS",
+        "n=0",
+        cache_control,
+    )
     second = client.get("/api/t")
-    assert (second.cache, second.text, second.headers["cache-control"]) == ("HIT", "n=0", cache_control)
+    assert (second.cache, second.text, second.headers["cache-control"]) == (
+        "HIT",
+        "n=0",
+        cache_control,
+    )
 
 
 def test_cache_control_when_revalidate_reaches_expire_time(make_client: t.Any) -> None:
@@ -60,7 +73,9 @@ def test_cache_control_when_revalidate_reaches_expire_time(make_client: t.Any) -
 
 def test_cache_control_follows_expire_time(make_client: t.Any) -> None:
     client = make_client({"app/api/t/route.py": counter("revalidate = 60")}, expireTime=3600)
-    assert client.get("/api/t").headers["cache-control"] == "s-maxage=60, stale-while-revalidate=3540"
+    assert (
+        client.get("/api/t").headers["cache-control"] == "s-maxage=60, stale-while-revalidate=3540"
+    )
 
 
 def test_a_handlers_own_cache_control_is_kept(make_client: t.Any) -> None:
@@ -94,7 +109,9 @@ def test_uncached_routes_render_every_time(make_client: t.Any, exports: str) -> 
     assert "cache-control" not in second.headers
 
 
-def test_stale_is_served_while_regenerated_in_the_background(make_client: t.Any, clock: t.Any) -> None:
+def test_stale_is_served_while_regenerated_in_the_background(
+    make_client: t.Any, clock: t.Any
+) -> None:
     client = make_client({"app/api/t/route.py": counter("revalidate = 60")})
     app = client.app
     assert client.get("/api/t").cache == "MISS"
@@ -211,7 +228,9 @@ def test_force_static_headers_are_sealed(make_client: t.Any) -> None:
         ("headers().get('x')", "request.headers"),
     ],
 )
-def test_dynamic_error_refuses_dynamic_reads(make_client: t.Any, read: str, expression: str) -> None:
+def test_dynamic_error_refuses_dynamic_reads(
+    make_client: t.Any, read: str, expression: str
+) -> None:
     source = f"""
     from routekit import Response, headers
     dynamic = "error"
@@ -284,18 +303,27 @@ def GET(request, ctx):
 
 
 @pytest.mark.parametrize("path", ["/static/first/data.json", "/static/three/data.json"])
-def test_generate_static_params_caches_listed_and_other_params(make_client: t.Any, path: str) -> None:
+def test_generate_static_params_caches_listed_and_other_params(
+    make_client: t.Any, path: str
+) -> None:
     client = make_client({"app/static/[slug]/data.json/route.py": STATIC_PARAMS.format(exports="")})
     first = client.get(path)
     assert first.json_data() == {"params": {"slug": path.split("/")[2]}, "n": 0}
-    assert (first.cache, first.headers["cache-control"]) == ("MISS", "s-maxage=31536000, stale-while-revalidate")
+    assert (first.cache, first.headers["cache-control"]) == (
+        "MISS",
+        "s-maxage=31536000, stale-while-revalidate",
+    )
     assert client.get(path).cache == "HIT"
 
 
 def test_revalidate_1_with_static_params_renders_again(make_client: t.Any, clock: t.Any) -> None:
     # "revalidates correctly on /revalidate-1/first/data.json"
     client = make_client(
-        {"app/revalidate-1/[slug]/data.json/route.py": STATIC_PARAMS.format(exports="revalidate = 1")}
+        {
+            "app/revalidate-1/[slug]/data.json/route.py": STATIC_PARAMS.format(
+                exports="revalidate = 1"
+            )
+        }
     )
     data = client.get("/revalidate-1/first/data.json").json_data()
     clock.now += 2

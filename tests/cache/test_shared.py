@@ -32,7 +32,9 @@ def GET():
 
 
 @pytest.mark.parametrize("choice", ["file", "redis"])
-def test_two_apps_share_one_cache(tmp_path: Path, choice: str, request: pytest.FixtureRequest) -> None:
+def test_two_apps_share_one_cache(
+    tmp_path: Path, choice: str, request: pytest.FixtureRequest
+) -> None:
     """Two App instances (two workers' worth) over one file folder or one Redis server."""
     setting = request.getfixturevalue("redis_url") if choice == "redis" else "file"
     root = write_routes(tmp_path / "project", {"app/api/t/route.py": PID_ROUTE})
@@ -84,8 +86,15 @@ def test_two_gunicorn_workers_share_the_file_cache(tmp_path: Path) -> None:
     proc = subprocess.Popen(
         [
             str(Path(sys.executable).parent / "gunicorn"),
-            "-w", "2", "-b", "127.0.0.1:0", "--access-logfile", str(log),
-            "--access-logformat", "pid=%(p)s path=%(U)s", "wsgi_entry:app",
+            "-w",
+            "2",
+            "-b",
+            "127.0.0.1:0",
+            "--access-logfile",
+            str(log),
+            "--access-logformat",
+            "pid=%(p)s path=%(U)s",
+            "wsgi_entry:app",
         ],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
