@@ -95,8 +95,8 @@ def test_settings_unknown_key_suggests_and_lists(tmp_path: Path) -> None:
     assert str(info.value) == (
         f"{path} [tool.routekit]: unknown setting 'pageExtension'. Did you mean "
         "'pageExtensions'? Valid settings: blitz_app_api, body_size_limit, cache_dir, "
-        "cache_handler, expire_time, external_resolver_timeout, middleware, page_extensions, required_env, "
-        "trust_proxy_headers (camelCase spellings are accepted too)."
+        "cache_handler, expire_time, external_resolver_timeout, middleware, page_extensions, "
+        "required_env, trust_proxy_headers (camelCase spellings are accepted too)."
     )
     assert info.value.source == f"{path} [tool.routekit]"
 

@@ -124,11 +124,9 @@ def wrap_handler(handler: Callable[..., t.Any], dynamic: str, watch: Watch) -> C
     count = 2 if shape is None else min(shape.maximum, 2)
 
     def prepare(request: NextRequest) -> t.Any:
-        replaced: t.Any
-        if dynamic == "force-static":
-            replaced = _stub(request)
-        else:
-            replaced = _WatchedRequest(request, watch)
+        replaced: t.Any = (
+            _stub(request) if dynamic == "force-static" else _WatchedRequest(request, watch)
+        )
         scope = current_scope()
         if scope is not None:
             scope.request = replaced  # headers() and cookies() read the same request

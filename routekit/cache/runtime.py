@@ -162,12 +162,12 @@ class ResponseCache:
                 if verdict == "stale":
                     self._regenerate(key, route, exchange, run)
                 return
-        buffer, entry = self._render(route, exchange, run, foreground=True)
-        if entry is None:
+        buffer, rendered = self._render(route, exchange, run, foreground=True)
+        if rendered is None:
             _send(buffer, exchange, sink)  # a dynamic read or an error: sent, not cached
             return
-        self.handler.set(key, entry)
-        self._replay(entry, "MISS", exchange, sink)
+        self.handler.set(key, rendered)
+        self._replay(rendered, "MISS", exchange, sink)
 
     def _is_listed(
         self, route: AppRoute, generator: Callable[..., t.Any], params: Mapping[str, t.Any]

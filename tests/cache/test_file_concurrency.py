@@ -50,7 +50,7 @@ def test_file_handler_threads_never_see_a_torn_entry(tmp_path: Path) -> None:
     for thread in readers:
         thread.join()
     assert errors == []
-    assert not [p for p in (tmp_path / "cache").rglob(".tmp-*")]  # no temporary file left
+    assert not list((tmp_path / "cache").rglob(".tmp-*"))  # no temporary file left
 
 
 def test_file_handler_threads_revalidating_tags_lose_none(tmp_path: Path) -> None:
@@ -80,7 +80,8 @@ folder, n = sys.argv[1], int(sys.argv[2])
 handler = FileCacheHandler(folder)
 body = (f"writer-{n}:".encode() * 5000)[:40000]
 for i in range(60):
-    handler.set("/k", CacheEntry(200, "OK", (("x-writer", str(n)),), body, ("shared",), 60, 3600, 1.0))
+    entry = CacheEntry(200, "OK", (("x-writer", str(n)),), body, ("shared",), 60, 3600, 1.0)
+    handler.set("/k", entry)
     handler.revalidate_tags([f"tag-{n}-{i % 3}"], at=float(i), expire=False)
     found = handler.get("/k")
     assert found is not None, "missing"
@@ -102,6 +103,7 @@ def test_file_handler_processes_share_one_folder(tmp_path: Path) -> None:
     assert [err for err, code in outcomes if code] == []
     handler = FileCacheHandler(folder)
     found = handler.get("/k")
-    assert found is not None and found[0].headers[0][0] == "x-writer"
+    assert found is not None
+    assert found[0].headers[0][0] == "x-writer"
     states = [handler._tag_state(f"tag-{n}-{i}") for n in range(4) for i in range(3)]
     assert all(state is not None and state.stale_at > 0 for state in states)

@@ -48,7 +48,8 @@ def test_handler_set_replaces(handler: t.Any) -> None:
     handler.set("/api/x", _entry(body=b"one"))
     handler.set("/api/x", _entry(body=b"two"))
     found = handler.get("/api/x")
-    assert found is not None and found[0].body == b"two"
+    assert found is not None
+    assert found[0].body == b"two"
 
 
 def test_handler_revalidate_tags_reports_states(handler: t.Any) -> None:
@@ -69,7 +70,8 @@ def test_handler_revalidate_keeps_the_latest_time(handler: t.Any) -> None:
     handler.revalidate_tags(["posts"], at=3000.0, expire=True)
     handler.revalidate_tags(["posts"], at=2000.0, expire=True)
     found = handler.get("/api/x")
-    assert found is not None and found[1]["posts"].expired_at == 3000.0
+    assert found is not None
+    assert found[1]["posts"].expired_at == 3000.0
 
 
 def test_handler_clear_removes_entries_and_tags(handler: t.Any) -> None:
@@ -79,7 +81,8 @@ def test_handler_clear_removes_entries_and_tags(handler: t.Any) -> None:
     assert handler.get("/api/x") is None
     handler.set("/api/x", _entry())
     found = handler.get("/api/x")
-    assert found is not None and found[1] == {}
+    assert found is not None
+    assert found[1] == {}
 
 
 def test_handler_keys_are_paths_of_any_shape(handler: t.Any) -> None:
@@ -87,7 +90,8 @@ def test_handler_keys_are_paths_of_any_shape(handler: t.Any) -> None:
         handler.set(key, _entry(body=key.encode()))
     for key in ("/", "/api/a%2Fb", "/api/" + "x" * 500, "/api/../../etc/passwd", "/api/é"):
         found = handler.get(key)
-        assert found is not None and found[0].body == key.encode()
+        assert found is not None
+        assert found[0].body == key.encode()
 
 
 @pytest.mark.parametrize(

@@ -21,7 +21,8 @@ from routekit.errors import SettingsError
 def test_select_names(tmp_path: Path) -> None:
     assert isinstance(handler_from_setting("memory", tmp_path), MemoryCacheHandler)
     found = handler_from_setting("file", tmp_path / "c")
-    assert isinstance(found, FileCacheHandler) and found.folder == tmp_path / "c"
+    assert isinstance(found, FileCacheHandler)
+    assert found.folder == tmp_path / "c"
     assert isinstance(handler_from_setting("redis://127.0.0.1:1/0", tmp_path), RedisCacheHandler)
 
 

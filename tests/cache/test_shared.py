@@ -12,7 +12,6 @@ import subprocess
 import sys
 import textwrap
 import time
-import typing as t
 from pathlib import Path
 
 import pytest
