@@ -1,11 +1,12 @@
 """The file cache handler: the default, shared by every worker of one machine.
 
 Next.js' ``file-system-cache.ts`` writes ``.next/server/app/<path>.body`` and ``.meta``;
-routekit writes one file per entry and one per tag under ``.routekit/cache/``. Every write
-goes to a temporary file in the same folder and is moved into place with ``os.replace``
-(atomic on POSIX and Windows), so a reader sees the old file or the new one, never half of
-one, however many processes write at once. A tag's state is its own file, so revalidating
-two tags at once never loses one of them (no shared index to read, change and write back).
+routekit writes one file per entry, and two per revalidated tag (when it last expired, when
+it was last marked stale), under ``.routekit/cache/``. Every write goes to a temporary file
+in the same folder and is moved into place with ``os.replace`` (atomic on POSIX and
+Windows), so a reader sees the old file or the new one, never half of one, however many
+processes write at once. Each time has its own file, so concurrent revalidations never
+undo one another (no shared index to read, change and write back).
 """
 
 from __future__ import annotations
@@ -58,14 +59,22 @@ class FileCacheHandler:
                 os.unlink(temp)
             raise
 
-    def _tag_state(self, tag: str) -> TagState | None:
-        data = self._read(self._tags / _name(tag))
+    def _time(self, path: Path) -> float | None:
+        data = self._read(path)
         if data is None:
             return None
         try:
-            return TagState.from_json(data)
+            return float(data)
         except ValueError:
             return None
+
+    def _tag_state(self, tag: str) -> TagState | None:
+        name = _name(tag)
+        expired = self._time(self._tags / f"{name}.expired")
+        stale = self._time(self._tags / f"{name}.stale")
+        if expired is None and stale is None:
+            return None
+        return TagState(expired or 0.0, stale or 0.0)
 
     def get(self, key: str) -> tuple[CacheEntry, dict[str, TagState]] | None:
         """The entry at *key* and its tags' states, or ``None`` (also for a damaged file)."""
@@ -86,14 +95,15 @@ class FileCacheHandler:
     def revalidate_tags(self, tags: t.Sequence[str], *, at: float, expire: bool) -> None:
         """Mark the entries carrying *tags* gone (*expire*) or stale.
 
-        Two processes revalidating one tag at once both write a time at least as late as
-        the entries they meant, so either write does what both asked.
+        A time is only ever moved forward; two processes revalidating one tag within the
+        same instant may keep the earlier of their two times.
         """
+        suffix = "expired" if expire else "stale"
         for tag in tags:
-            state = self._tag_state(tag) or TagState()
-            self._write(
-                self._tags / _name(tag), state.merge(at=at, expire=expire).to_json().encode()
-            )
+            path = self._tags / f"{_name(tag)}.{suffix}"
+            current = self._time(path)
+            if current is None or current < at:
+                self._write(path, repr(at).encode())
 
     def clear(self) -> None:
         """Remove the folder's entries and tags."""

@@ -91,16 +91,6 @@ class TagState:
     expired_at: float = 0.0
     stale_at: float = 0.0
 
-    def to_json(self) -> str:
-        """The state as JSON text (what file and Redis store)."""
-        return json.dumps({"expired_at": self.expired_at, "stale_at": self.stale_at})
-
-    @classmethod
-    def from_json(cls, text: str | bytes) -> TagState:
-        """The state :meth:`to_json` wrote."""
-        raw = json.loads(text)
-        return cls(float(raw.get("expired_at", 0.0)), float(raw.get("stale_at", 0.0)))
-
     def merge(self, *, at: float, expire: bool) -> TagState:
         """This state after a revalidation at *at* (``expire``: gone, else stale)."""
         if expire:

@@ -13,13 +13,23 @@ from .handler import CacheEntry, TagState
 
 __all__ = ["RedisCacheHandler"]
 
+#: Set a hash field to a time unless it already holds a later one.
+_FORWARD = """
+local current = redis.call('HGET', KEYS[1], ARGV[1])
+if (not current) or tonumber(current) < tonumber(ARGV[2]) then
+    redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+end
+return 0
+"""
+
 
 class RedisCacheHandler:
     """A :class:`~routekit.cache.CacheHandler` in Redis.
 
-    An entry is one string key (``<prefix>e:<path>``); the tags' states are one hash
-    (``<prefix>tags``), each field written with ``HSET`` (atomic in Redis), so concurrent
-    revalidations never lose one another.
+    An entry is one string key (``<prefix>e:<path>``); the tags' times are fields of one hash
+    (``<prefix>tags``: ``e:<tag>`` when it last expired, ``s:<tag>`` when it was last marked
+    stale), moved forward by a Lua script (atomic in Redis), so concurrent revalidations
+    never undo one another.
 
     :param url: a ``redis://`` or ``rediss://`` URL.
     :param prefix: put before every key, so several projects can share one server.
@@ -64,11 +74,12 @@ class RedisCacheHandler:
             return None
         states: dict[str, TagState] = {}
         if entry.tags:
-            for tag, raw in zip(
-                entry.tags, self.client.hmget(self._tags, list(entry.tags)), strict=True
-            ):
-                if raw is not None:
-                    states[tag] = TagState.from_json(raw)
+            fields = [f"{kind}:{tag}" for tag in entry.tags for kind in ("e", "s")]
+            values = self.client.hmget(self._tags, fields)
+            for index, tag in enumerate(entry.tags):
+                expired, stale = values[2 * index], values[2 * index + 1]
+                if expired is not None or stale is not None:
+                    states[tag] = TagState(float(expired or 0.0), float(stale or 0.0))
         return entry, states
 
     def set(self, key: str, entry: CacheEntry) -> None:
@@ -77,10 +88,9 @@ class RedisCacheHandler:
 
     def revalidate_tags(self, tags: t.Sequence[str], *, at: float, expire: bool) -> None:
         """Mark the entries carrying *tags* gone (*expire*) or stale."""
+        kind = "e" if expire else "s"
         for tag in tags:
-            raw = self.client.hget(self._tags, tag)
-            state = TagState.from_json(raw) if raw is not None else TagState()
-            self.client.hset(self._tags, tag, state.merge(at=at, expire=expire).to_json())
+            self.client.eval(_FORWARD, 1, self._tags, f"{kind}:{tag}", repr(at))
 
     def clear(self) -> None:
         """Remove this prefix's entries and tags."""

@@ -245,6 +245,7 @@ class ResponseCache:
             daemon=True,
         )
         with self._lock:
+            self._threads = [alive for alive in self._threads if alive.is_alive()]
             self._threads.append(thread)
         thread.start()
 

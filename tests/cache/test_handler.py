@@ -65,6 +65,15 @@ def test_handler_revalidate_tags_reports_states(handler: t.Any) -> None:
     }
 
 
+def test_handler_expire_and_stale_of_one_tag_are_both_kept(handler: t.Any) -> None:
+    handler.set("/api/x", _entry())
+    handler.revalidate_tags(["posts"], at=3000.0, expire=True)
+    handler.revalidate_tags(["posts"], at=4000.0, expire=False)
+    found = handler.get("/api/x")
+    assert found is not None
+    assert found[1]["posts"] == TagState(expired_at=3000.0, stale_at=4000.0)
+
+
 def test_handler_revalidate_keeps_the_latest_time(handler: t.Any) -> None:
     handler.set("/api/x", _entry())
     handler.revalidate_tags(["posts"], at=3000.0, expire=True)
