@@ -60,7 +60,9 @@ def redis_url(tmp_path_factory: pytest.TempPathFactory) -> t.Iterator[str]:
     pytest.importorskip("redis", reason="the redis client is not installed (routekit[redis])")
     binary = shutil.which("redis-server")
     if binary is None:
-        pytest.skip("no redis-server on PATH (apt-get install redis-server; .ci/run does)")
+        pytest.skip(
+            "no redis-server on PATH (apt-get install redis-server; nox -s check does on CI)"
+        )
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
