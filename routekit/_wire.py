@@ -289,6 +289,7 @@ class Exchange:
     __slots__ = (
         "aborted",
         "body_limit",
+        "cache",
         "exception",
         "external_resolver_timeout",
         "match",
@@ -321,6 +322,9 @@ class Exchange:
         #: A same-origin middleware rewrite: the ``(path, query)`` routed and read as
         #: ``req.query``; the handler still sees the request's own URL (Next.js).
         self.rewrite: tuple[str, str] | None = None
+        #: The app's :class:`~routekit.cache.ResponseCache` (typed loosely: the cache layer
+        #: sits above this one); app routes are answered through it when set.
+        self.cache: t.Any = None
 
     @property
     def dev_warnings(self) -> bool:

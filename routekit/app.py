@@ -29,6 +29,7 @@ from ._guard import request_problem
 from ._target import normalise_target, repeated_slash_destination, trailing_slash_destination
 from ._wire import Exchange, Mode, RawRequest, Sink
 from ._wsgi import WSGISink, header_lines, raw_request_from_environ
+from .cache import ResponseCache, handler_from_setting
 from .errors import ParamDecodeError, RequestError, SettingsError
 from .loader import Loader, get_loader
 from .middleware.runner import MiddlewareRunner, strip_internal_headers
@@ -103,6 +104,7 @@ class App:
         if self.mode == "production":
             self._require_env()
         self.revalidate_hook = revalidate
+        self.cache: ResponseCache = self._make_cache()
         self.loader: Loader = get_loader(self.root)
         self._lock = threading.Lock()
         self._tree_signature = self._signature() if self.mode == "development" else None
@@ -120,6 +122,27 @@ class App:
                 f"in the environment or in {self.root / '.env'}{example}.",
                 "required_env",
             )
+
+    def _make_cache(self) -> ResponseCache:
+        """The response cache ``[tool.routekit]`` names; memory for the test client's
+        default, off in development (as ``next dev``)."""
+        choice = self.settings.cache_handler
+        if self.mode == "test" and choice == "file":
+            choice = "memory"  # tests never write into the project, and start empty
+        if self.mode == "development":
+            choice = "memory"
+        handler = handler_from_setting(choice, self.root / self.settings.cache_dir)
+        return ResponseCache(
+            handler,
+            expire_time=self.settings.expire_time,
+            enabled=self.mode != "development",
+        )
+
+    def _on_revalidate(self, path: str) -> None:
+        # res.revalidate(path) expires the path's app-route entry, then calls the user's hook.
+        self.cache.revalidate_path(path)
+        if self.revalidate_hook is not None:
+            self.revalidate_hook(path)
 
     def _find_middleware(self) -> MiddlewareRunner | None:
         if not self.settings.middleware:
@@ -183,7 +206,8 @@ class App:
         """
         if exchange is None:
             exchange = Exchange(raw, mode or self.mode)
-        exchange.revalidate_hook = self.revalidate_hook
+        exchange.revalidate_hook = self._on_revalidate
+        exchange.cache = self.cache
         exchange.external_resolver_timeout = self.settings.external_resolver_timeout
         exchange.body_limit = self.settings.body_size_limit
         method = raw.method

@@ -64,13 +64,14 @@ class PagesConfig:
 class AppRouteConfig:
     """An app route's segment config exports (``dynamic``, ``revalidate``...), validated.
 
-    Only ``body_size_limit`` (routekit's own: the most body bytes the route accepts, ``None``
-    for the project's ``body_size_limit``) changes how a request is answered. The Next.js
-    exports are validated and kept, but routekit has no static generation and no cache, so
-    every request runs the handler.
+    ``dynamic``, ``revalidate`` and ``dynamic_params`` (with a ``generate_static_params``
+    function) decide whether GET renders are cached (:mod:`routekit.cache`);
+    ``body_size_limit`` (routekit's own) is the most body bytes the route accepts, ``None``
+    for the project's ``body_size_limit``.
     """
 
     dynamic: t.Literal["auto", "force-dynamic", "force-static", "error"] = "auto"
     revalidate: int | t.Literal[False] | None = None
     runtime: t.Literal["nodejs", "edge"] = "nodejs"
     body_size_limit: SizeLimit | None = None
+    dynamic_params: bool = True

@@ -23,7 +23,8 @@ bases are exported so a caller can catch one family::
     │   ├── ResponseObjectReturnedError  a pages handler returned a Web Response
     │   ├── InvalidRouteResponseError    a route or middleware returned no Response
     │   ├── MiddlewareRewriteError       a middleware rewrote to another origin
-    │   └── RequestScopeError            headers()/cookies() outside a request
+    │   ├── RequestScopeError            headers()/cookies() outside a request
+    │   └── StaticGenerationError        a dynamic = "error" route read request data
     ├── WebAPIError                      a Web API object refused, as the Fetch standard throws
     │   ├── InvalidHeaderError           Headers: a bad name or value
     │   ├── ReadonlyHeadersError         Headers: a mutation of headers()'s sealed copy
@@ -107,6 +108,7 @@ __all__ = [
     "RoutekitTestWarning",
     "SettingsError",
     "StaleImportWarning",
+    "StaticGenerationError",
     "StreamTimeoutError",
     "UnawaitedCoroutineWarning",
     "UnsentResponseWarning",
@@ -397,6 +399,13 @@ class RequestScopeError(HandlerError, RuntimeError):
             "edge pages handler), or wrap the call in "
             "`with routekit.web.context.request_scope(request):` in a unit test."
         )
+
+
+class StaticGenerationError(HandlerError, RuntimeError):
+    """A ``dynamic = "error"`` route read request data while it was rendered for the cache.
+
+    Next.js' ``StaticGenBailoutError``: the message names the route and what it read.
+    """
 
 
 # -- Web API errors: what the Fetch standard throws --------------------------------------------

@@ -46,6 +46,15 @@ class Settings:
         request headers a client or proxy sent, as Next.js does (and read ``https`` from
         ``x-forwarded-proto``); ``False`` replaces them with what the connection says.
         Set it to ``False`` unless a proxy you run sets (or strips) them.
+    :param cache_handler: where cached route-handler responses live (Next.js'
+        ``cacheHandler``): ``"file"`` (the default: files under *cache_dir*, shared by every
+        worker of the machine), ``"memory"`` (one process), a ``redis://`` URL (several
+        machines; ``pip install 'routekit[redis]'``) or ``"package.module:name"``. Under the
+        test client (mode ``"test"``) ``"file"`` becomes ``"memory"``.
+    :param cache_dir: the file handler's folder, relative to the project root.
+    :param expire_time: Next.js' ``expireTime``: seconds a revalidating entry may be served
+        stale (the ``stale-while-revalidate=`` of its ``Cache-Control`` is this minus
+        ``revalidate``).
     :param source: where the settings were read from (a file, or ``None`` for defaults).
     """
 
@@ -56,6 +65,9 @@ class Settings:
     required_env: tuple[str, ...] = ()
     body_size_limit: SizeLimit = DEFAULT_BODY_LIMIT
     trust_proxy_headers: bool = True
+    cache_handler: str = "file"
+    cache_dir: str = ".routekit/cache"
+    expire_time: int = 31536000
     source: str | None = field(default=None, compare=False)
 
 
@@ -74,6 +86,12 @@ _SPELLINGS: dict[str, str] = {
     "bodySizeLimit": "body_size_limit",
     "trust_proxy_headers": "trust_proxy_headers",
     "trustProxyHeaders": "trust_proxy_headers",
+    "cache_handler": "cache_handler",
+    "cacheHandler": "cache_handler",
+    "cache_dir": "cache_dir",
+    "cacheDir": "cache_dir",
+    "expire_time": "expire_time",
+    "expireTime": "expire_time",
 }
 _OVERRIDES_SOURCE = "App(...) keyword arguments"
 
@@ -233,6 +251,21 @@ def _check_size(key: str, value: object, source: str) -> SizeLimit:
     return SizeLimit(size, value if isinstance(value, str) else f"{value}b")
 
 
+def _check_text(key: str, value: object, source: str) -> str:
+    if not isinstance(value, str) or not value:
+        raise SettingsError(f"{key} must be a non-empty string; got {value!r}.", source)
+    return value
+
+
+def _check_seconds(key: str, value: object, source: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+        raise SettingsError(
+            f"{key} must be a positive whole number of seconds, e.g. 31536000; got {value!r}.",
+            source,
+        )
+    return value
+
+
 _CHECKS: dict[str, t.Callable[[str, object, str], t.Any]] = {
     "page_extensions": _check_extensions,
     "blitz_app_api": _check_bool,
@@ -241,4 +274,7 @@ _CHECKS: dict[str, t.Callable[[str, object, str], t.Any]] = {
     "required_env": _check_names,
     "body_size_limit": _check_size,
     "trust_proxy_headers": _check_bool,
+    "cache_handler": _check_text,
+    "cache_dir": _check_text,
+    "expire_time": _check_seconds,
 }

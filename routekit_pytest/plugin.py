@@ -363,8 +363,11 @@ def routekit_app(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
 
 @pytest.fixture
 def client(routekit_app: App, request: pytest.FixtureRequest) -> Iterator[Client]:
-    """A routekit_pytest.Client for routekit_app (in-process); its cookies last for one test."""
+    """A routekit_pytest.Client for routekit_app (in-process); its cookies last for one test,
+    and the app's route-handler cache starts empty for each test."""
     from .client import Client
+
+    routekit_app.cache.clear()
 
     plugin = request.config.stash.get(_COV, None)
     observer = plugin.data.observer(routekit_app) if plugin is not None else None

@@ -189,6 +189,16 @@ class ClientResponse(StreamReaders):
         )
 
     @property
+    def cache(self) -> t.Literal["HIT", "STALE", "MISS"] | None:
+        """What the route-handler cache did (the ``x-nextjs-cache`` header): ``"MISS"`` on a
+        first render, ``"HIT"``, ``"STALE"`` (served while rendered again), or ``None`` for
+        a route that is not cached."""
+        for name, value in self._sink.headers:
+            if name.lower() == "x-nextjs-cache" and value in ("HIT", "STALE", "MISS"):
+                return t.cast("t.Literal['HIT', 'STALE', 'MISS']", value)
+        return None
+
+    @property
     def exception(self) -> BaseException | None:
         """The exception the handler raised (answered with a 500), or ``None``.
 

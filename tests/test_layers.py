@@ -45,6 +45,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("routers, side by side", ("routekit.pages", "routekit.web", "routekit.connect")),
     ("middleware", ("routekit.middleware",)),
     ("loader", ("routekit.loader",)),
+    ("cache: route-handler responses, replayed around the route's run()", ("routekit.cache",)),
     (
         "app: the pipeline, its WSGI entry and its own pages",
         (

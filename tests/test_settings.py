@@ -94,9 +94,9 @@ def test_settings_unknown_key_suggests_and_lists(tmp_path: Path) -> None:
         load_settings(tmp_path)
     assert str(info.value) == (
         f"{path} [tool.routekit]: unknown setting 'pageExtension'. Did you mean "
-        "'pageExtensions'? Valid settings: blitz_app_api, body_size_limit, "
-        "external_resolver_timeout, middleware, page_extensions, required_env, "
-        "trust_proxy_headers (camelCase spellings are accepted too)."
+        "'pageExtensions'? Valid settings: blitz_app_api, body_size_limit, cache_dir, "
+        "cache_handler, expire_time, external_resolver_timeout, middleware, page_extensions, "
+        "required_env, trust_proxy_headers (camelCase spellings are accepted too)."
     )
     assert info.value.source == f"{path} [tool.routekit]"
 
@@ -276,3 +276,36 @@ def test_settings_trust_proxy_headers_must_be_a_bool(tmp_path: Path) -> None:
     _standalone(tmp_path, 'trust_proxy_headers = "yes"')
     with pytest.raises(SettingsError, match="trust_proxy_headers must be true or false; got 'yes'"):
         load_settings(tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ({"cache_handler": "redis://cache:6379/1"}, {"cache_handler": "redis://cache:6379/1"}),
+        (
+            {"cacheHandler": "memory", "cacheDir": "var/c"},
+            {"cache_handler": "memory", "cache_dir": "var/c"},
+        ),
+        ({"expireTime": 3600}, {"expire_time": 3600}),
+    ],
+)
+def test_settings_cache_keys(
+    tmp_path: Path, raw: dict[str, t.Any], expected: dict[str, t.Any]
+) -> None:
+    settings = load_settings(tmp_path, **raw)
+    assert {key: getattr(settings, key) for key in expected} == expected
+
+
+@pytest.mark.parametrize(
+    ("raw", "message"),
+    [
+        ({"cache_handler": ""}, "cache_handler must be a non-empty string; got ''."),
+        ({"expire_time": 0}, "expire_time must be a positive whole number of seconds"),
+        ({"expire_time": True}, "expire_time must be a positive whole number of seconds"),
+    ],
+)
+def test_settings_cache_values_are_checked(
+    tmp_path: Path, raw: dict[str, t.Any], message: str
+) -> None:
+    with pytest.raises(SettingsError, match=re.escape(message)):
+        load_settings(tmp_path, **raw)

@@ -58,15 +58,14 @@ APP_EXPORTS = (
     "bodySizeLimit",
 )
 #: Keys Next.js accepts that routekit validates and then ignores: they are deployment hints
-#: (Vercel regions and timeouts, edge bundling) or only act on ``fetch()`` caching and
-#: static generation, which routekit does not have.
+#: (Vercel regions and timeouts, edge bundling) or only act on ``fetch()`` caching, which
+#: routekit does not have.
 IGNORED_KEYS = (
     "maxDuration",
     "regions",
     "preferredRegion",
     "unstable_allowDynamic",
     "fetchCache",
-    "dynamicParams",
 )
 
 _DEFAULT_SIZE_TEXT = "1mb"
@@ -389,6 +388,7 @@ def parse_app_config(namespace: Mapping[str, object], relfile: str) -> AppRouteC
         revalidate=revalidate,
         runtime=runtime,
         body_size_limit=limit,
+        dynamic_params=t.cast("bool", found.get("dynamicParams", True)),
     )
 
 

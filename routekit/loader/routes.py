@@ -102,9 +102,14 @@ class AppRoute:
     def run(self, exchange: Exchange, sink: Sink, params: Params) -> None:
         """Answer *exchange* through *sink*: 405/OPTIONS/HEAD as Next.js, errors an empty 500."""
         limit = self.config.body_size_limit or exchange.body_limit
-        run_app_route(
-            self.methods, exchange, sink, params, name=self.route.relfile, body_limit=limit
-        )
+
+        def run(methods: Mapping[str, Callable[..., t.Any]], ex: Exchange, out: Sink) -> None:
+            run_app_route(methods, ex, out, params, name=self.route.relfile, body_limit=limit)
+
+        if exchange.cache is None:
+            run(self.methods, exchange, sink)
+        else:  # the cache renders GET into a buffer and replays it (routekit.cache.runtime)
+            exchange.cache.serve(self, exchange, sink, params, run)
 
 
 #: What :meth:`~routekit.loader.Loader.load` returns.

@@ -201,7 +201,7 @@ def test_parse_app_config_defaults() -> None:
                 "preferred_region": ["iad1"],
                 "max_duration": 30,
             },
-            AppRouteConfig(),
+            AppRouteConfig(dynamic_params=False),
         ),
         ({"fetchCache": "only-cache", "preferredRegion": "auto"}, AppRouteConfig()),
     ],

@@ -114,7 +114,8 @@ def test_settings_fixture_errors(project: pytest.Pytester) -> None:
 
         def test_errors_without_a_failure(settings):
             with pytest.raises(AttributeError, match="settings has no setting 'nope'; settings "
-                               "are: blitz_app_api, body_size_limit, external_resolver_timeout, "
+                               "are: blitz_app_api, body_size_limit, cache_dir, cache_handler, "
+                               "expire_time, external_resolver_timeout, "
                                "middleware, page_extensions, required_env."):
                 settings.nope
             with pytest.raises(AttributeError, match="settings.middleware was not changed"):
