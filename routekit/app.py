@@ -14,6 +14,7 @@ import threading
 import typing as t
 from pathlib import Path
 
+from ._aio import run_sync
 from ._env import env_files, load_env
 from ._errorpages import (
     send_bad_request_page,
@@ -176,11 +177,23 @@ class App:
         """Answer one request through *sink* and return the record of what happened.
 
         Never raises for a handler's error: the exception is answered (500 or the
-        development page) and kept in ``exchange.exception``.
+        development page) and kept in ``exchange.exception``. Runs :meth:`handle_async`
+        without an event loop until user code needs one.
 
         :param mode: answer this request in another mode than the app's (the test client).
         :param exchange: a record made by the caller, to watch it while a stream runs.
         """
+        return run_sync(self.handle_async(raw, sink, mode=mode, exchange=exchange))
+
+    async def handle_async(
+        self,
+        raw: RawRequest,
+        sink: Sink,
+        *,
+        mode: Mode | None = None,
+        exchange: Exchange | None = None,
+    ) -> Exchange:
+        """The pipeline itself, as a coroutine: what :meth:`handle` and the ASGI door run."""
         if exchange is None:
             exchange = Exchange(raw, mode or self.mode)
         exchange.revalidate_hook = self.revalidate_hook
@@ -212,7 +225,7 @@ class App:
             add_forwarded_headers(raw, trust=self.settings.trust_proxy_headers)
             path = raw.path
             if self.middleware is not None:
-                outcome = self.middleware.run(exchange, sink)
+                outcome = await self.middleware.run_async(exchange, sink)
                 if outcome.answered:
                     return exchange
                 if exchange.rewrite is not None:
@@ -231,7 +244,7 @@ class App:
                 # An edit in place leaves the folder's mtime alone: the tree signature
                 # misses it, so the file's own mtime decides.
                 self.loader.invalidate(match.route.file)
-            self.loader.load(match.route).run(exchange, sink, match.params)
+            await self.loader.load(match.route).run(exchange, sink, match.params)
         except Exception as exc:
             self._answer_exception(exchange, sink, exc)
         return exchange
