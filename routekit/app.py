@@ -1,20 +1,23 @@
-"""The application: the one request pipeline, and its WSGI adapter.
+"""The application: the one request pipeline, and its WSGI and ASGI entries.
 
 ``App.handle`` is where routing signals become HTTP: the 308 for ``//`` and trailing
 slashes, the 404 and 400 pages, the loaded route's ``run()``, and the 500 (or the
-development error page) when a handler raises. The WSGI adapter (``App.__call__``) and the
-in-process test client both go through it, so they cannot drift.
+development error page) when a handler raises. The WSGI and ASGI doors (``App.__call__``,
+``App.asgi``) and the in-process test client all go through it, so they cannot drift.
 """
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import threading
 import typing as t
+from collections.abc import MutableMapping
 from pathlib import Path
 
 from ._aio import run_sync
+from ._asgi import ASGIApp
 from ._env import env_files, load_env
 from ._errorpages import (
     send_bad_request_page,
@@ -67,7 +70,7 @@ def _resolve_mode(dev: bool | None, mode: Mode | None) -> Mode:
 
 
 class App:
-    """A routekit project served as a WSGI application.
+    """A routekit project served as a WSGI or an ASGI application.
 
     ``App(root)`` scans the route tree at once (a bad tree raises
     :class:`~routekit.errors.RouteDefinitionError` here, not on the first request) and imports each
@@ -284,12 +287,39 @@ class App:
         else:
             send_internal_error(sink, exchange.raw.method)
 
-    # -- WSGI -------------------------------------------------------------------------------
+    # -- the doors --------------------------------------------------------------------------
 
+    @functools.cached_property
+    def asgi(self) -> ASGIApp:
+        """This app as an ASGI 3 application (``uvicorn main:app.asgi``, ``hypercorn``)."""
+        return ASGIApp(self)
+
+    @t.overload
     def __call__(
-        self, environ: WSGIEnvironment, start_response: StartResponse
-    ) -> t.Iterable[bytes]:
-        """The WSGI entry point (gunicorn, ``routekit serve``, any WSGI server)."""
+        self, environ: WSGIEnvironment, start_response: StartResponse, /
+    ) -> t.Iterable[bytes]: ...
+
+    @t.overload
+    def __call__(
+        self, scope: MutableMapping[str, t.Any], receive: t.Any, send: t.Any, /
+    ) -> t.Awaitable[None]: ...
+
+    @t.overload
+    def __call__(
+        self, scope: MutableMapping[str, t.Any], /
+    ) -> t.Callable[[t.Any, t.Any], t.Awaitable[None]]: ...
+
+    def __call__(self, *args: t.Any) -> t.Any:
+        """The entry point of every server: WSGI with ``(environ, start_response)``
+        (gunicorn, ``routekit serve``), ASGI 3 with ``(scope, receive, send)``, and ASGI 2
+        with ``(scope)`` (how ``uvicorn main:app`` calls an object whose ``__call__`` is
+        not a coroutine function).
+        """
+        if len(args) == 3:
+            return self.asgi(*args)
+        if len(args) == 1:
+            return functools.partial(self.asgi, args[0])
+        environ, start_response = args
         sink = WSGISink(start_response)
         raw = raw_request_from_environ(environ, header_lines(start_response))
         exchange = self.handle(raw, sink)
