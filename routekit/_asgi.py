@@ -43,6 +43,8 @@ POOL_SIZE = 40
 _WATCH_BUFFER = 1 << 20
 _PATH_SAFE = "/:@!$&'()*+,;=-._~"
 _GONE = "the client closed the connection"
+#: The scope extension of ``routekit_pytest``'s in-process ASGI driver.
+TEST_HOOK = "routekit.test"
 
 
 class ASGIBody:
@@ -221,6 +223,8 @@ class ASGISink:
         while True:
             if not self._queue:
                 self._idle.set()
+                if self._gone:
+                    return
                 self._wake.clear()
                 await self._wake.wait()
                 continue
@@ -349,9 +353,14 @@ class ASGIApp:
         sink = ASGISink(send, body, loop)
         raw = raw_request_from_scope(scope, body)
         use_executor(self.executor)
+        # The in-process test client asks for its mode and reads the exchange back.
+        hook = scope.get("extensions", {}).get(TEST_HOOK)
+        mode = None if hook is None else hook.get("mode")
         pump = loop.create_task(sink.pump())
         try:
-            exchange = await self.app.handle_async(raw, sink)
+            exchange = await self.app.handle_async(raw, sink, mode=mode)
+            if hook is not None:
+                hook["exchange"] = exchange
             if not exchange.aborted:
                 with contextlib.suppress(ConnectionError):
                     sink.send_last()
