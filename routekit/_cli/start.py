@@ -43,6 +43,8 @@ def start(root: str, *, host: str, port: int, workers: int = 1) -> int:
             file=sys.stderr,
         )
         return 1
+    from ._uvproto import PROTOCOL
+
     app = App(root, mode="production")  # a bad tree or a missing variable fails here
     try:
         sock = bind(host, port)
@@ -67,6 +69,7 @@ def start(root: str, *, host: str, port: int, workers: int = 1) -> int:
         workers=workers,
         factory=workers != 1,
         lifespan="on",
+        http=PROTOCOL,
         log_level="info",
         server_header=False,
     )
