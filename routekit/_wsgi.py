@@ -6,9 +6,11 @@ would hide from the app (two ``Content-Length`` lines become one environ key).
 
 from __future__ import annotations
 
+import contextvars
 import typing as t
 from urllib.parse import quote
 
+from greenlet import greenlet
 from werkzeug.http import is_hop_by_hop_header
 from werkzeug.serving import WSGIRequestHandler
 from werkzeug.wsgi import get_content_length, get_input_stream
@@ -138,22 +140,33 @@ def raw_request_from_environ(
     )
 
 
-class WSGISink:
-    """A :class:`~routekit._wire.Sink` over ``start_response``.
+class _Gone:
+    """What the door sends a suspended handler when the server closed the iterable early."""
 
-    ``write`` goes through the WSGI ``write`` callable, so each chunk reaches the client at
-    once (server-sent events under gunicorn and ``routekit serve``); the last chunk is
-    returned as the response iterable.
+
+_GONE = _Gone()
+
+
+class WSGISink:
+    """A :class:`~routekit._wire.Sink` over ``start_response``, answering with an iterable.
+
+    Every byte goes out through the iterable the application returns (never PEP 3333's
+    legacy ``write()``), so WSGI middleware that wraps it (compression, logging, Sentry)
+    sees the whole body. :meth:`respond` runs the pipeline in a greenlet: a response that
+    is finished at once is returned as a list; at a ``write()`` the handler is suspended and
+    the iterable yields the chunk, resuming the handler when the server asks for the next
+    one, so a stream reaches the client chunk by chunk without a thread of its own.
     """
 
-    __slots__ = ("_body", "_close", "_head", "_start_response", "_write", "started")
+    __slots__ = ("_body", "_close", "_gone", "_head", "_parent", "_start_response", "started")
 
     def __init__(self, start_response: StartResponse) -> None:
         self._start_response = start_response
         self._head: tuple[str, list[tuple[str, str]]] | None = None
-        self._write: t.Callable[[bytes], object] | None = None
         self._body: list[bytes] = []
         self._close = False
+        self._gone = False
+        self._parent: greenlet | None = None
         self.started = False
 
     def start(self, status: int, reason: str, headers: list[tuple[str, str]]) -> None:
@@ -167,56 +180,109 @@ class WSGISink:
         self._head = (f"{status} {reason}", headers)
         self.started = True
 
-    def _send_head(self) -> t.Callable[[bytes], object]:
-        if self._write is None:
-            if self._head is None:  # pragma: no cover - the pipeline always starts first
-                raise RuntimeError("WSGISink.write() before start()")
-            status, headers = self._head
-            self._write = self._start_response(status, headers)
-        return self._write
-
     def write(self, data: bytes) -> None:
-        write = self._send_head()
-        if data:
-            write(data)
+        if self._gone:
+            raise ConnectionError("the client went away: the server closed the response")
+        if not data:
+            return
+        if self._parent is None:  # driven without respond(): keep the bytes for the iterable
+            self._body.append(data)
+            return
+        if self._parent.switch(data) is _GONE:
+            self._gone = True
+            raise ConnectionError("the client went away: the server closed the response")
 
     def finish(self, data: bytes = b"") -> None:
-        self._send_head()
         if data:
             self._body.append(data)
 
     @property
     def disconnected(self) -> bool:
-        return False
+        return self._gone
 
-    def body_iterable(self) -> list[bytes]:
-        """What the WSGI application returns: the bytes not yet written."""
-        if self._write is None:
+    def _send_head(self) -> None:
+        if self._head is None:
             # The pipeline always answers; this is a last-resort guard for a broken handler path.
-            self._start_response("500 Internal Server Error", [("Content-Length", "0")])
-            self._write = lambda data: None
-        return self._body
+            self._head = ("500 Internal Server Error", [("Content-Length", "0")])
+        status, headers = self._head
+        self._start_response(status, headers)
 
-    def close(self, exchange: Exchange) -> list[bytes]:
-        """End *exchange* at the WSGI server: the response iterable, or an abort.
+    def respond(self, run: t.Callable[[], Exchange]) -> t.Iterable[bytes]:
+        """Run *run* (the pipeline answering through this sink) and return the iterable."""
+        child = greenlet(run)
+        # A new greenlet starts in an empty context: the handler sees the caller's.
+        child.gr_context = contextvars.copy_context()
+        self._parent = greenlet.getcurrent()
+        first = child.switch()
+        if child.dead:
+            return self.close(t.cast("Exchange", first))
+        self._send_head()
+        return _Streamed(self, child, t.cast("bytes", first))
 
-        :raises ResponseAbortedError: the handler failed after the head went out. Raising
-            from the application is how WSGI lets us cut the connection: gunicorn and
-            werkzeug then close it without the terminating chunk, so the client sees a cut
-            response instead of a complete one.
+    def close(self, exchange: Exchange) -> t.Iterable[bytes]:
+        """End *exchange* at the WSGI server: the response iterable.
+
+        When the handler failed after the head went out, the iterable sends the head and
+        then raises :class:`~routekit.errors.ResponseAbortedError`.
         """
+        self._send_head()
         if exchange.aborted:
-            self._send_head()(b"")  # the head is committed: the client must see it, then the cut
-            raw = exchange.raw
-            raise ResponseAbortedError(
-                f"the response to {raw.method} {raw.url} was cut short: the handler raised "
-                "after the head was sent, so the connection is closed without ending it"
-            ) from exchange.exception
+            return self._cut(exchange)
         environ = exchange.raw.environ
         if self._close and environ is not None and "werkzeug.socket" in environ:
             # werkzeug drains the unread body after the answer; never wait long for it.
             environ["werkzeug.socket"].settimeout(LINGER)
-        return self.body_iterable()
+        body, self._body = self._body, []
+        return body
+
+    def _cut(self, exchange: Exchange) -> t.Iterator[bytes]:
+        yield b""  # the head is committed: the client sees it, then the cut
+        raise self._abort(exchange)
+
+    def _abort(self, exchange: Exchange) -> ResponseAbortedError:
+        # Raising from the application (or its iterable) is how WSGI lets us cut the
+        # connection: gunicorn and werkzeug then close it without the terminating chunk, so
+        # the client sees a cut response instead of a complete one.
+        raw = exchange.raw
+        error = ResponseAbortedError(
+            f"the response to {raw.method} {raw.url} was cut short: the handler raised "
+            "after the head was sent, so the connection is closed without ending it"
+        )
+        error.__cause__ = exchange.exception
+        return error
+
+
+class _Streamed:
+    """The iterable of a streamed response: each ``next()`` resumes the handler."""
+
+    __slots__ = ("_child", "_first", "_sink")
+
+    def __init__(self, sink: WSGISink, child: greenlet, first: bytes) -> None:
+        self._sink = sink
+        self._child = child
+        self._first = first
+
+    def __iter__(self) -> t.Iterator[bytes]:
+        sink, child = self._sink, self._child
+        yield self._first
+        while True:  # built only for a suspended handler: it is alive here
+            value = child.switch()
+            if child.dead:
+                exchange = t.cast("Exchange", value)
+                if exchange.aborted:
+                    raise sink._abort(exchange)
+                break
+            yield t.cast("bytes", value)
+        body, sink._body = sink._body, []
+        yield from body
+
+    def close(self) -> None:
+        """The server is done with the response (perhaps early): end the handler."""
+        child = self._child
+        while not child.dead:
+            # The handler's pending write() raises ConnectionError; it unwinds (its
+            # finally blocks and generators' run) and the pipeline ends quietly.
+            child.switch(_GONE)
 
 
 class RequestHandler(WSGIRequestHandler):

@@ -322,8 +322,7 @@ class App:
         environ, start_response = args
         sink = WSGISink(start_response)
         raw = raw_request_from_environ(environ, header_lines(start_response))
-        exchange = self.handle(raw, sink)
-        return sink.close(exchange)
+        return sink.respond(lambda: self.handle(raw, sink))
 
     def __repr__(self) -> str:
         return f"<routekit.App {str(self.root)!r} mode={self.mode} routes={len(self.routes)}>"

@@ -230,22 +230,18 @@ class _Server:
         return lambda data: self.events.append(("write", data))
 
 
-def test_wsgi_sink_streams_through_the_write_callable() -> None:
+def test_wsgi_sink_without_respond_keeps_written_bytes_for_the_iterable() -> None:
     server = _Server()
     sink = WSGISink(server.start_response)
     sink.start(200, "OK", [("Content-Type", "text/event-stream")])
     assert sink.started
-    assert server.events == []  # the head goes out with the first byte
     sink.write(b"a")
     sink.write(b"")
     sink.write(b"b")
-    assert server.events == [
-        ("start", ("200 OK", [("Content-Type", "text/event-stream")])),
-        ("write", b"a"),
-        ("write", b"b"),
-    ]
     sink.finish(b"end")
-    assert sink.body_iterable() == [b"end"]
+    assert server.events == []  # the head goes out when the iterable is handed over
+    assert sink.close(Exchange(RawRequest("GET", "/api/x"))) == [b"a", b"b", b"end"]
+    assert server.events == [("start", ("200 OK", [("Content-Type", "text/event-stream")]))]
     assert not sink.disconnected
 
 
@@ -254,8 +250,8 @@ def test_wsgi_sink_buffered_response_is_returned_as_the_iterable() -> None:
     sink = WSGISink(server.start_response)
     sink.start(404, "Not Found", [("Content-Length", "4")])
     sink.finish(b"nope")
+    assert sink.close(Exchange(RawRequest("GET", "/api/x"))) == [b"nope"]
     assert server.events == [("start", ("404 Not Found", [("Content-Length", "4")]))]
-    assert sink.body_iterable() == [b"nope"]
 
 
 def test_wsgi_sink_empty_finish_still_sends_the_head() -> None:
@@ -263,8 +259,8 @@ def test_wsgi_sink_empty_finish_still_sends_the_head() -> None:
     sink = WSGISink(server.start_response)
     sink.start(204, "No Content", [])
     sink.finish()
+    assert sink.close(Exchange(RawRequest("GET", "/api/x"))) == []
     assert server.events == [("start", ("204 No Content", []))]
-    assert sink.body_iterable() == []
 
 
 @pytest.mark.parametrize(
@@ -275,13 +271,14 @@ def test_wsgi_sink_drops_hop_by_hop_headers(name: str) -> None:
     sink = WSGISink(server.start_response)
     sink.start(200, "OK", [("X-A", "1"), (name, "value"), ("X-B", "2")])
     sink.finish()
+    sink.close(Exchange(RawRequest("GET", "/api/x")))
     assert server.events == [("start", ("200 OK", [("X-A", "1"), ("X-B", "2")]))]
 
 
 def test_wsgi_sink_never_started_answers_500() -> None:
     server = _Server()
     sink = WSGISink(server.start_response)
-    assert sink.body_iterable() == []
+    assert sink.close(Exchange(RawRequest("GET", "/api/x"))) == []
     assert server.events == [("start", ("500 Internal Server Error", [("Content-Length", "0")]))]
 
 
@@ -292,11 +289,13 @@ def test_wsgi_sink_close_aborts_after_a_failed_head() -> None:
     sink.start(200, "OK", [])
     exchange.exception = ValueError("boom")
     exchange.aborted = True
+    body = iter(sink.close(exchange))
+    assert next(body) == b""  # the head goes out with the first (empty) chunk
     with pytest.raises(ResponseAbortedError, match="GET /api/x was cut short") as info:
-        sink.close(exchange)
+        next(body)
     assert isinstance(info.value, ConnectionAbortedError)  # servers drop the connection
     assert isinstance(info.value.__cause__, ValueError)
-    assert server.events == [("start", ("200 OK", [])), ("write", b"")]  # head out, then the cut
+    assert server.events == [("start", ("200 OK", []))]
 
 
 class _Socket:
@@ -415,12 +414,10 @@ def test_wsgi_app_streams_and_drops_hop_by_hop_headers(app: App) -> None:
     server = _Server()
     environ = EnvironBuilder("/api/stream").get_environ()
     body = app(environ, server.start_response)
-    (kind, (status, headers)), *writes = server.events
+    ((kind, (status, headers)),) = server.events
     assert (kind, status) == ("start", "200 OK")
     assert [name.lower() for name, _ in headers] == ["content-type"]
-    # Each res.write() reached the server before the application returned.
-    assert writes == [("write", f"data: {i}\n\n".encode()) for i in range(3)]
-    assert list(body) == [b"data: end\n\n"]
+    assert list(body) == [f"data: {i}\n\n".encode() for i in (0, 1, 2, "end")]
 
 
 def test_wsgi_app_streamed_response_through_the_test_client(app: App) -> None:
@@ -548,3 +545,115 @@ def test_wsgi_app_answers_a_leading_double_slash_with_the_308(app: App) -> None:
     )
     assert reply.startswith(b"HTTP/1.1 308 Permanent Redirect\r\n")
     assert b"\r\nLocation: /api/hello\r\n" in reply
+
+
+# -- the response iterable (issue #13 point 8) -------------------------------------------------
+
+APP_STREAM = """
+    def GET(request):
+        def chunks():
+            yield "one,"
+            yield "two,"
+            yield "three"
+        return Response(chunks())
+"""
+
+
+class _WrappingMiddleware:
+    """What gzip, logging and Sentry middleware do: wrap the iterable the app returns."""
+
+    def __init__(self, app: t.Callable[..., t.Iterable[bytes]]) -> None:
+        self.app = app
+        self.seen: list[bytes] = []
+        self.writes: list[bytes] = []
+        self.closed = False
+
+    def __call__(self, environ: dict[str, t.Any], start_response: t.Any) -> t.Iterator[bytes]:
+        def spy_start(status: str, headers: list[tuple[str, str]], exc_info: t.Any = None) -> t.Any:
+            write = start_response(status, headers, exc_info)
+
+            def spy_write(data: bytes) -> None:
+                self.writes.append(data)
+                write(data)
+
+            return spy_write
+
+        body = self.app(environ, spy_start)
+        try:
+            for chunk in body:
+                self.seen.append(chunk)
+                yield chunk
+        finally:
+            self.closed = True
+            close = getattr(body, "close", None)
+            if close is not None:
+                close()
+
+
+@pytest.fixture
+def streaming_app(app: App) -> App:
+    file = app.root / "app" / "api" / "chunks" / "route.py"
+    file.parent.mkdir(parents=True)
+    file.write_text("from routekit.web import Response\n" + textwrap.dedent(APP_STREAM))
+    return App(app.root, mode="production")
+
+
+@pytest.mark.parametrize(
+    ("path", "chunks"),
+    [
+        ("/api/stream", [f"data: {i}\n\n".encode() for i in (0, 1, 2, "end")]),
+        ("/api/chunks", [b"one,", b"two,", b"three"]),
+        ("/api/hello", [b"hello"]),
+    ],
+)
+def test_wsgi_app_every_chunk_goes_through_the_returned_iterable(
+    streaming_app: App, path: str, chunks: list[bytes]
+) -> None:
+    wrapped = _WrappingMiddleware(streaming_app)
+    with Client(wrapped).get(path) as response:
+        assert response.status == "200 OK"
+        assert response.get_data() == b"".join(chunks)
+    assert [chunk for chunk in wrapped.seen if chunk] == chunks
+    assert wrapped.writes == []  # never the legacy write() callable, which skips the wrapper
+    assert wrapped.closed
+
+
+def test_wsgi_app_streams_each_chunk_as_it_is_written(app: App) -> None:
+    # The iterable is lazy: the handler runs as the server asks for the next chunk.
+    server = _Server()
+    body = iter(app(EnvironBuilder("/api/stream").get_environ(), server.start_response))
+    assert server.events[0][0] == "start"
+    assert next(body) == b"data: 0\n\n"
+    assert next(body) == b"data: 1\n\n"
+    assert [event for event in server.events if event[0] == "write"] == []
+    assert b"".join(body) == b"data: 2\n\ndata: end\n\n"
+
+
+def test_wsgi_app_closing_the_iterable_early_stops_the_handler(tmp_path: Path) -> None:
+    log = tmp_path / "log.txt"
+    (tmp_path / "pages" / "api").mkdir(parents=True)
+    (tmp_path / "pages" / "api" / "endless.py").write_text(
+        textwrap.dedent(
+            f"""
+            import pathlib
+
+            def handler(req, res):
+                res.set_header("Content-Type", "text/event-stream")
+                try:
+                    for _ in range(1000):  # bounded, so a door that never stops it ends
+                        res.write("data: tick\\n\\n")
+                except ConnectionError:
+                    pathlib.Path({str(log)!r}).write_text("stopped")
+                    raise
+                pathlib.Path({str(log)!r}).write_text("ran to the end")
+            """
+        )
+    )
+    body = App(tmp_path, mode="production")(
+        EnvironBuilder("/api/endless").get_environ(), _Server().start_response
+    )
+    stream = iter(body)
+    assert next(stream) == b"data: tick\n\n"
+    assert next(stream) == b"data: tick\n\n"
+    t.cast("t.Any", body).close()  # the server saw the client go away
+    assert log.read_text() == "stopped"
