@@ -1,12 +1,13 @@
 """Group served_asgi, the ASGI door served: requests per second over HTTP on 127.0.0.1.
 
-routekit (`app.asgi`, an `async def` pages handler), Starlette and FastAPI (an `async def`
+routekit (`app.asgi`: an `async def GET` app route), Starlette and FastAPI (an `async def`
 endpoint each) under the same uvicorn settings: one worker, httptools, uvloop, no access
 log. Route: `GET /api/posts?kb=N`, a JSON list of posts at the sizes of
-`benchmarks/_payloads.py` (built once per process, serialised per request: `res.json()`,
-Starlette's `JSONResponse`, FastAPI's idiomatic `return data`). Next.js (`next start`, set
-up as the served group does, reported as not measured when it cannot be) is compared on
-`GET /api/hello`, the small body its benchmark app has. Load: `wrk -t1 -c8` on the same
+`benchmarks/_payloads.py` (built once per process, serialised per request:
+`Response.json()`, Starlette's `JSONResponse`, FastAPI's idiomatic `return data`). Next.js
+(`next start`, set up as the served group does, reported as not measured when it cannot be)
+is compared on `GET /api/hello`, the small body its benchmark app has (an `async def` pages
+handler in routekit, an ETag on both). Load: `wrk -t1 -c8` on the same
 two cores; an unmeasured warm-up per server and route, then rounds rotating the server
 order; the median requests/s is reported.
 """
@@ -31,18 +32,19 @@ __all__ = ["fastapi_app", "routekit_app", "run", "starlette_app"]
 GROUP = "served_asgi"
 HELLO = {"name": "John Doe"}
 _ROOT_VARIABLE = "ROUTEKIT_BENCH_ASGI_ROOT"
-_PAGES_HANDLER = """\
+_POSTS_ROUTE = """\
 from benchmarks._payloads import posts
+from routekit.web import Response
 
 _DATA = {}
 
 
-async def handler(req, res):
-    kb = float(req.query.get("kb", "0.1"))
+async def GET(request):
+    kb = float(request.next_url.search_params.get("kb") or "0.1")
     data = _DATA.get(kb)
     if data is None:
         data = _DATA[kb] = posts(kb)
-    res.json(data)
+    return Response.json(data)
 """
 _HELLO_HANDLER = """\
 async def handler(req, res):
@@ -157,7 +159,8 @@ def run(config: Config) -> list[Row]:
     ):
         root = Path(tmp)
         (root / "pages" / "api").mkdir(parents=True)
-        (root / "pages" / "api" / "posts.py").write_text(_PAGES_HANDLER)
+        (root / "app" / "api" / "posts").mkdir(parents=True)
+        (root / "app" / "api" / "posts" / "route.py").write_text(_POSTS_ROUTE)
         (root / "pages" / "api" / "hello.py").write_text(_HELLO_HANDLER)
         env = {
             _ROOT_VARIABLE: str(root),
