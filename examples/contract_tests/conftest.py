@@ -72,7 +72,7 @@ def token(client: Client) -> str:
 
 
 #: The servers the tutorial is followed on: the dev server, gunicorn (WSGI), uvicorn and
-#: ``routekit start`` (ASGI, issue #14).
+#: ``routekit start -w 2`` (ASGI, issue #14).
 SERVERS = ("serve", "gunicorn", "uvicorn", "start")
 
 
@@ -86,7 +86,7 @@ def _command(server: str, root: Path, port: int) -> list[str]:
     if server == "uvicorn":
         return [python, "-m", "uvicorn", "--factory", "routekit._cli.start:asgi_app",
                 "--port", str(port)]  # fmt: skip
-    return [python, "-m", "routekit", "start", str(root), "--port", str(port)]
+    return [python, "-m", "routekit", "start", str(root), "--port", str(port), "-w", "2"]
 
 
 @pytest.fixture(params=SERVERS)
