@@ -10,7 +10,6 @@ none: the server writes the standard one (docs/differences.md).
 from __future__ import annotations
 
 import http.client
-from http import HTTPStatus
 import io
 import os
 import socket
@@ -18,6 +17,7 @@ import subprocess
 import sys
 import time
 import typing as t
+from http import HTTPStatus
 from pathlib import Path
 
 import pytest
@@ -226,7 +226,7 @@ def test_parity_uvicorn_and_in_process_agree(
     uvicorn_url: tuple[str, int], app: App, case: Case
 ) -> None:
     status, reason, headers, body = _over_socket(uvicorn_url, case)
-    in_status, in_reason, in_headers, in_body = _in_process(app, uvicorn_url[1], case)
+    in_status, _in_reason, in_headers, in_body = _in_process(app, uvicorn_url[1], case)
     assert status == in_status
     # ASGI has no reason phrase: uvicorn writes the standard one.
     assert reason == _standard_reason(in_status)

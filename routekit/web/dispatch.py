@@ -109,9 +109,7 @@ def run_app_route(
     body_limit: SizeLimit = DEFAULT_BODY_LIMIT,
 ) -> None:
     """:func:`run_app_route_async` run from synchronous code (``_aio.run_sync``)."""
-    run_sync(
-        run_app_route_async(methods, exchange, sink, params, name=name, body_limit=body_limit)
-    )
+    run_sync(run_app_route_async(methods, exchange, sink, params, name=name, body_limit=body_limit))
 
 
 async def run_app_route_async(
@@ -261,5 +259,3 @@ async def run_edge_route_async(
     except Exception as exc:
         response = _fail(exchange, exc, where)
     await send_web_response_async(response, exchange, sink)
-
-
