@@ -156,6 +156,7 @@ class ASGISink:
         self._idle.set()
         self._gone = False
         self._watcher: asyncio.Task[None] | None = None
+        self._pump: asyncio.Task[None] | None = None
         self._last = b""
         self.started = False
         self.finished = False
@@ -182,6 +183,10 @@ class ASGISink:
     def _enqueue(self, message: Message, done: concurrent.futures.Future[None] | None) -> None:
         self._queue.append((message, done))
         self._idle.clear()
+        if self._pump is None and (done is not None or message["type"] != "http.response.start"):
+            # Something streams: from now on a sender task sends (a head and a last message
+            # alone are sent by complete(), without a task).
+            self._pump = self._loop.create_task(self.pump())
         self._wake.set()
 
     def start(self, status: int, reason: str, headers: list[tuple[str, str]]) -> None:
@@ -209,9 +214,25 @@ class ASGISink:
         self.finished = True
         self._last = data
 
-    def send_last(self) -> None:
-        """Queue the response's last message (the door, once the pipeline returned)."""
-        self._push({"type": "http.response.body", "body": self._last, "more_body": False})
+    async def complete(self, aborted: bool) -> None:
+        """End the response once the pipeline returned: its last message, unless *aborted*
+        (the client must see the cut), after everything queued."""
+        last = {"type": "http.response.body", "body": self._last, "more_body": False}
+        if self._pump is None:  # nothing streamed: send the head and the body here
+            try:
+                while self._queue:
+                    await self._send(self._queue.popleft()[0])
+                if not aborted and not self._gone:
+                    await self._send(last)
+            except OSError:
+                self._gone = True
+            return
+        if not aborted:
+            with contextlib.suppress(ConnectionError):
+                self._push(last)
+        await self.drain()
+        if not aborted and not self._pump.done():
+            await self._pump
 
     async def drain(self) -> None:
         """Wait until every queued message was sent (or the client went away)."""
@@ -249,9 +270,9 @@ class ASGISink:
                 self._idle.set()
                 return
 
-    async def close(self, pump: asyncio.Task[None]) -> None:
+    async def close(self) -> None:
         """Stop the watcher and the sender once the response is over."""
-        for task in (self._watcher, pump):
+        for task in (self._watcher, self._pump):
             if task is not None and not task.done():
                 task.cancel()
 
@@ -356,19 +377,13 @@ class ASGIApp:
         # The in-process test client asks for its mode and reads the exchange back.
         hook = scope.get("extensions", {}).get(TEST_HOOK)
         mode = None if hook is None else hook.get("mode")
-        pump = loop.create_task(sink.pump())
         try:
             exchange = await self.app.handle_async(raw, sink, mode=mode)
             if hook is not None:
                 hook["exchange"] = exchange
-            if not exchange.aborted:
-                with contextlib.suppress(ConnectionError):
-                    sink.send_last()
-            await sink.drain()
-            if not exchange.aborted and not pump.done():
-                await pump
+            await sink.complete(exchange.aborted)
         finally:
-            await sink.close(pump)
+            await sink.close()
         if exchange.aborted:
             raise ResponseAbortedError(
                 f"the response to {raw.method} {raw.url} was cut short: the handler raised "

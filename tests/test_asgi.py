@@ -4,6 +4,7 @@ stream and the sink (issue 14). Over real sockets: tests/test_asgi_served.py."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import textwrap
 import threading
 import typing as t
@@ -251,12 +252,32 @@ def test_writes_after_a_disconnect_raise_connection_error() -> None:
         loop = asyncio.get_running_loop()
         body = ASGIBody(receive, loop)
         sink = ASGISink(send, body, loop)
-        pump = loop.create_task(sink.pump())
         sink.start(200, "OK", [("connection", "keep-alive"), ("x", "1")])
+        with contextlib.suppress(ConnectionError):
+            sink.write(b"first")  # starts the sender, whose send() fails
         await sink.drain()
         assert sink.disconnected
         with pytest.raises(ConnectionError):
             sink.write(b"more")
-        await sink.close(pump)
+        await sink.complete(aborted=False)
+        await sink.close()
 
     asyncio.run(main())
+
+
+def test_a_whole_response_to_a_client_gone_is_dropped_quietly() -> None:
+    async def main() -> bool:
+        async def receive() -> Message:
+            return {"type": "http.disconnect"}
+
+        async def send(message: Message) -> None:
+            raise OSError("closed")
+
+        loop = asyncio.get_running_loop()
+        sink = ASGISink(send, ASGIBody(receive, loop), loop)
+        sink.start(200, "OK", [])
+        sink.finish(b"body")
+        await sink.complete(aborted=False)  # no sender task: sent here, the error swallowed
+        return sink.disconnected
+
+    assert asyncio.run(main())
