@@ -27,6 +27,7 @@ GROUPS: dict[str, str] = {
     "routing": "benchmarks.routing",
     "startup": "benchmarks.startup",
     "served": "benchmarks.served",
+    "served_asgi": "benchmarks.served_asgi",
     "suite": "benchmarks.suite",
     "memory": "benchmarks.memory",
 }

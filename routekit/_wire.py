@@ -33,6 +33,8 @@ __all__ = [
     "Notice",
     "RawRequest",
     "Sink",
+    "drain",
+    "prefetch_body",
 ]
 
 #: ``production`` answers as ``next start``; ``development`` as ``next dev`` (error page,
@@ -92,6 +94,22 @@ class RawRequest:
             if key.lower() == lname:
                 return value
         return None
+
+
+async def prefetch_body(raw: RawRequest, size: int | None) -> None:
+    """Let a door that reads bodies asynchronously buffer up to *size* bytes (``None``: all)
+    before code on its event loop reads them synchronously; a no-op for other bodies."""
+    prefetch = getattr(raw.body, "prefetch", None)
+    if prefetch is not None:
+        await prefetch(size)
+
+
+async def drain(sink: Sink) -> None:
+    """Wait until *sink* has sent what was written (the ASGI door's backpressure); a no-op
+    for sinks that write synchronously."""
+    wait = getattr(sink, "drain", None)
+    if wait is not None:
+        await wait()
 
 
 class BodyReader(LimitedStream):

@@ -1,19 +1,23 @@
-"""The application: the one request pipeline, and its WSGI adapter.
+"""The application: the one request pipeline, and its WSGI and ASGI entries.
 
 ``App.handle`` is where routing signals become HTTP: the 308 for ``//`` and trailing
 slashes, the 404 and 400 pages, the loaded route's ``run()``, and the 500 (or the
-development error page) when a handler raises. The WSGI adapter (``App.__call__``) and the
-in-process test client both go through it, so they cannot drift.
+development error page) when a handler raises. The WSGI and ASGI doors (``App.__call__``,
+``App.asgi``) and the in-process test client all go through it, so they cannot drift.
 """
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import threading
 import typing as t
+from collections.abc import MutableMapping
 from pathlib import Path
 
+from ._aio import run_sync
+from ._asgi import ASGIApp
 from ._env import env_files, load_env
 from ._errorpages import (
     send_bad_request_page,
@@ -67,7 +71,7 @@ def _resolve_mode(dev: bool | None, mode: Mode | None) -> Mode:
 
 
 class App:
-    """A routekit project served as a WSGI application.
+    """A routekit project served as a WSGI or an ASGI application.
 
     ``App(root)`` scans the route tree at once (a bad tree raises
     :class:`~routekit.errors.RouteDefinitionError` here, not on the first request) and imports each
@@ -199,11 +203,23 @@ class App:
         """Answer one request through *sink* and return the record of what happened.
 
         Never raises for a handler's error: the exception is answered (500 or the
-        development page) and kept in ``exchange.exception``.
+        development page) and kept in ``exchange.exception``. Runs :meth:`handle_async`
+        without an event loop until user code needs one.
 
         :param mode: answer this request in another mode than the app's (the test client).
         :param exchange: a record made by the caller, to watch it while a stream runs.
         """
+        return run_sync(self.handle_async(raw, sink, mode=mode, exchange=exchange))
+
+    async def handle_async(
+        self,
+        raw: RawRequest,
+        sink: Sink,
+        *,
+        mode: Mode | None = None,
+        exchange: Exchange | None = None,
+    ) -> Exchange:
+        """The pipeline itself, as a coroutine: what :meth:`handle` and the ASGI door run."""
         if exchange is None:
             exchange = Exchange(raw, mode or self.mode)
         exchange.revalidate_hook = self._on_revalidate
@@ -236,7 +252,7 @@ class App:
             add_forwarded_headers(raw, trust=self.settings.trust_proxy_headers)
             path = raw.path
             if self.middleware is not None:
-                outcome = self.middleware.run(exchange, sink)
+                outcome = await self.middleware.run_async(exchange, sink)
                 if outcome.answered:
                     return exchange
                 if exchange.rewrite is not None:
@@ -255,7 +271,7 @@ class App:
                 # An edit in place leaves the folder's mtime alone: the tree signature
                 # misses it, so the file's own mtime decides.
                 self.loader.invalidate(match.route.file)
-            self.loader.load(match.route).run(exchange, sink, match.params)
+            await self.loader.load(match.route).run(exchange, sink, match.params)
         except Exception as exc:
             self._answer_exception(exchange, sink, exc)
         return exchange
@@ -295,12 +311,39 @@ class App:
         else:
             send_internal_error(sink, exchange.raw.method)
 
-    # -- WSGI -------------------------------------------------------------------------------
+    # -- the doors --------------------------------------------------------------------------
 
+    @functools.cached_property
+    def asgi(self) -> ASGIApp:
+        """This app as an ASGI 3 application (``uvicorn main:app.asgi``, ``hypercorn``)."""
+        return ASGIApp(self)
+
+    @t.overload
     def __call__(
-        self, environ: WSGIEnvironment, start_response: StartResponse
-    ) -> t.Iterable[bytes]:
-        """The WSGI entry point (gunicorn, ``routekit serve``, any WSGI server)."""
+        self, environ: WSGIEnvironment, start_response: StartResponse, /
+    ) -> t.Iterable[bytes]: ...
+
+    @t.overload
+    def __call__(
+        self, scope: MutableMapping[str, t.Any], receive: t.Any, send: t.Any, /
+    ) -> t.Awaitable[None]: ...
+
+    @t.overload
+    def __call__(
+        self, scope: MutableMapping[str, t.Any], /
+    ) -> t.Callable[[t.Any, t.Any], t.Awaitable[None]]: ...
+
+    def __call__(self, *args: t.Any) -> t.Any:
+        """The entry point of every server: WSGI with ``(environ, start_response)``
+        (gunicorn, ``routekit serve``), ASGI 3 with ``(scope, receive, send)``, and ASGI 2
+        with ``(scope)`` (how ``uvicorn main:app`` calls an object whose ``__call__`` is
+        not a coroutine function).
+        """
+        if len(args) == 3:
+            return self.asgi(*args)
+        if len(args) == 1:
+            return functools.partial(self.asgi, args[0])
+        environ, start_response = args
         sink = WSGISink(start_response)
         raw = raw_request_from_environ(environ, header_lines(start_response))
         return sink.respond(lambda: self.handle(raw, sink))

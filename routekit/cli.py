@@ -1,4 +1,4 @@
-"""The ``routekit`` command: ``routekit serve`` and ``routekit routes``.
+"""The ``routekit`` command: ``routekit serve``, ``routekit start`` and ``routekit routes``.
 
 Parses arguments and delegates: serving is werkzeug's server and reloader
 (:mod:`routekit._cli.serve`), the route table comes from :class:`routekit.App`
@@ -30,6 +30,7 @@ _EPILOG = """\
 examples:
   routekit serve                  development server on http://127.0.0.1:3000, reload on change
   routekit serve --prod -p 8000   production mode on port 8000 (PORT=8000 works too)
+  routekit start -w 4             production server: uvicorn (ASGI), 4 worker processes
   routekit routes --check         the route table; import and validate every route file
   routekit routes --json          the route table for tools
 
@@ -45,6 +46,13 @@ def _port(text: str) -> int:
     if not 0 <= port <= 65535:
         raise argparse.ArgumentTypeError(f"{text!r} is not a port number (0-65535)")
     return port
+
+
+def _workers(text: str) -> int:
+    count = int(text) if text.isdigit() else 0
+    if count < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of workers (1 or more)")
+    return count
 
 
 def _version() -> str:
@@ -92,6 +100,34 @@ def _build_parser() -> argparse.ArgumentParser:
         help="production behaviour: no reload, plain 500s, required_env enforced",
     )
     serve.add_argument("--no-reload", action="store_true", help="do not restart on code changes")
+
+    start = sub.add_parser(
+        "start",
+        help="serve a project in production on uvicorn (ASGI), with worker processes",
+        description="Serve ROOT on HOST:PORT in production mode through the ASGI door on "
+        "uvicorn (pip install 'routekit[server]'); `routekit serve` is the development server.",
+    )
+    start.add_argument("root", nargs="?", default=".", help="project root (default: .)")
+    start.add_argument(
+        "--host",
+        "-H",
+        default=None,
+        help=f"interface to bind (default: $HOST, else {_DEFAULT_HOST}; 0.0.0.0 for every one)",
+    )
+    start.add_argument(
+        "--port",
+        "-p",
+        type=_port,
+        default=None,
+        help=f"port, 0 for any free one (default: $PORT, else {_DEFAULT_PORT})",
+    )
+    start.add_argument(
+        "--workers",
+        "-w",
+        type=_workers,
+        default=None,
+        help="worker processes (default: $WEB_CONCURRENCY, else 1)",
+    )
 
     routes = sub.add_parser(
         "routes",
@@ -143,9 +179,7 @@ def _cmd_routes(args: argparse.Namespace) -> int:
     return failed
 
 
-def _cmd_serve(args: argparse.Namespace) -> int:
-    from ._cli.serve import serve
-
+def _address(args: argparse.Namespace) -> tuple[str, int] | None:
     host = args.host or os.environ.get("HOST", "").strip() or _DEFAULT_HOST
     port = args.port
     if port is None:  # flags win over the environment, as in Next.js
@@ -154,7 +188,34 @@ def _cmd_serve(args: argparse.Namespace) -> int:
             port = _port(value) if value else _DEFAULT_PORT
         except argparse.ArgumentTypeError as exc:
             print(f"error: the PORT environment variable: {exc}.", file=sys.stderr)
+            return None
+    return host, port
+
+
+def _cmd_start(args: argparse.Namespace) -> int:
+    from ._cli.start import start
+
+    address = _address(args)
+    if address is None:
+        return 2
+    workers = args.workers
+    if workers is None:
+        value = os.environ.get("WEB_CONCURRENCY", "").strip()
+        try:
+            workers = _workers(value) if value else 1
+        except argparse.ArgumentTypeError as exc:
+            print(f"error: the WEB_CONCURRENCY environment variable: {exc}.", file=sys.stderr)
             return 2
+    return start(args.root, host=address[0], port=address[1], workers=workers)
+
+
+def _cmd_serve(args: argparse.Namespace) -> int:
+    from ._cli.serve import serve
+
+    address = _address(args)
+    if address is None:
+        return 2
+    host, port = address
     return serve(
         args.root, host=host, port=port, prod=args.prod, reload=not (args.prod or args.no_reload)
     )
@@ -173,6 +234,8 @@ def main(argv: t.Sequence[str] | None = None) -> int:
     try:
         if args.command == "routes":
             return _cmd_routes(args)
+        if args.command == "start":
+            return _cmd_start(args)
         return _cmd_serve(args)
     except RoutekitError as exc:
         print(f"error: {exc}", file=sys.stderr)

@@ -19,10 +19,11 @@ from urllib.parse import urljoin, urlsplit
 from werkzeug.datastructures import Headers
 
 from routekit import _aio
-from routekit._wire import NOTICE_UNENDED, BufferSink, Exchange, RawRequest
+from routekit._wire import NOTICE_UNENDED, BufferSink, Exchange, Mode, RawRequest, Sink
 from routekit.errors import RedirectLoopError, RoutekitError
 
 from . import _integrity
+from ._asgidoor import handle_via_asgi
 from ._jar import CookieJar
 from ._reqspec import RequestSpec, SpecKeywords, split_url
 from ._stream import QueueSink
@@ -68,6 +69,9 @@ class Client:
         the test once the (500) response completed.
     :param stream_timeout: seconds a streamed response waits for its head and each chunk.
     :param observer: called with every response (the route-coverage report uses it).
+    :param door: ``"direct"`` calls ``App.handle``; ``"asgi"`` goes through the ASGI door
+        (``app.asgi``: scope, ``receive``, ``send``, sync handlers in its thread pool), so a
+        suite can prove both doors answer the same.
     """
 
     def __init__(
@@ -80,6 +84,7 @@ class Client:
         raise_errors: bool = True,
         stream_timeout: float = 10.0,
         observer: ResponseObserver | None = None,
+        door: t.Literal["direct", "asgi"] = "direct",
     ) -> None:
         parts = urlsplit(base_url)
         if parts.scheme not in ("http", "https") or not parts.netloc:
@@ -87,7 +92,10 @@ class Client:
                 f"base_url must be an absolute http(s) URL like 'http://localhost:3000'; "
                 f"got {base_url!r}."
             )
+        if door not in ("direct", "asgi"):
+            raise ValueError(f"door must be 'direct' or 'asgi'; got {door!r}.")
         self.app = app
+        self.door = door
         self.base_url = f"{parts.scheme}://{parts.netloc}"
         self._scheme = parts.scheme
         self._host = parts.netloc
@@ -207,7 +215,7 @@ class Client:
             response = self._start_stream(raw, sent, raise_errors, timeout)
         else:
             sink = BufferSink()
-            exchange = self.app.handle(raw, sink, mode="test")
+            exchange = self._handle(raw, sink, mode="test")
             response = ClientResponse(sent, exchange, sink, raise_errors=raise_errors)
             self._check(exchange)
         self._store_cookies(response, raw)
@@ -216,6 +224,11 @@ class Client:
         if not stream and response.exception is not None and raise_errors:
             raise _annotated(response.exception, response)
         return response
+
+    def _handle(self, raw: RawRequest, sink: Sink, *, mode: Mode) -> Exchange:
+        if self.door == "asgi":
+            return handle_via_asgi(self.app, raw, sink, mode=mode)
+        return self.app.handle(raw, sink, mode=mode)
 
     def _check(self, exchange: Exchange) -> None:
         """Note the route for the running test; warn when it sent nothing (strict: fail)."""
@@ -241,7 +254,7 @@ class Client:
 
         def run() -> None:
             try:
-                state.box["exchange"] = self.app.handle(raw, sink, mode="test")
+                state.box["exchange"] = self._handle(raw, sink, mode="test")
             except BaseException as exc:  # the pipeline itself broke: re-raised in the test
                 state.box["error"] = exc
                 sink.finish()

@@ -2,8 +2,8 @@
 
 Configuration, the pytest way: the ``routekit_root`` ini key and ``--routekit-root``; the
 ``@pytest.mark.routekit(root=..., env={...}, **settings)`` marker; the overridable
-fixtures ``routekit_app``, ``client``, ``async_client`` and ``create_mocks``; route
-coverage with ``--routekit-cov``. State lives in ``config.stash``.
+fixtures ``routekit_app``, ``client``, ``asgi_client``, ``async_client`` and
+``create_mocks``; route coverage with ``--routekit-cov``. State lives in ``config.stash``.
 
 The project root goes on ``sys.path`` before any ``conftest.py`` loads (as pytest-django
 does for a Django project), so plain ``pytest`` imports ``pages.api.hello`` and ``lib.*``
@@ -373,6 +373,19 @@ def client(routekit_app: App, request: pytest.FixtureRequest) -> Iterator[Client
     observer = plugin.data.observer(routekit_app) if plugin is not None else None
     test_client = Client(routekit_app, observer=observer)
     note_client(request.node, test_client)  # a later `settings` change re-points it
+    yield test_client
+    test_client.close()
+
+
+@pytest.fixture
+def asgi_client(routekit_app: App, request: pytest.FixtureRequest) -> Iterator[Client]:
+    """As client, but every request goes through the ASGI door of routekit_app (app.asgi)."""
+    from .client import Client
+
+    plugin = request.config.stash.get(_COV, None)
+    observer = plugin.data.observer(routekit_app) if plugin is not None else None
+    test_client = Client(routekit_app, observer=observer, door="asgi")
+    note_client(request.node, test_client)
     yield test_client
     test_client.close()
 

@@ -51,6 +51,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
         (
             "routekit.app",
             "routekit._wsgi",
+            "routekit._asgi",
             "routekit._errorpages",
         ),
     ),

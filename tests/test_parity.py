@@ -1,8 +1,10 @@
-"""One pipeline, two transports: gunicorn over a socket and App.handle in-process agree.
+"""One pipeline, two doors: gunicorn (WSGI), uvicorn (ASGI) and App.handle in-process agree.
 
-A corpus of requests goes through a real 2-worker gunicorn on 127.0.0.1 and through the
-in-process path; status, reason, headers (but the transport's own: Date, Connection,
-Server, Transfer-Encoding, Keep-Alive) and body must be identical.
+A corpus of requests goes through a real 2-worker gunicorn on 127.0.0.1, a one-worker
+uvicorn serving ``app.asgi``, the in-process path, and the in-process ASGI driver; status,
+reason, headers (but the transport's own: Date, Connection, Server, Transfer-Encoding,
+Keep-Alive) and body must be identical -- except the reason phrase over ASGI, which has
+none: the server writes the standard one (docs/differences.md).
 """
 
 from __future__ import annotations
@@ -15,12 +17,14 @@ import subprocess
 import sys
 import time
 import typing as t
+from http import HTTPStatus
 from pathlib import Path
 
 import pytest
 
 from routekit import App
 from routekit._wire import BufferSink, RawRequest
+from routekit_pytest._asgidoor import handle_via_asgi
 
 ROOT = Path(__file__).parent / "fixtures" / "parity"
 TRANSPORT_HEADERS = {"date", "connection", "server", "transfer-encoding", "keep-alive"}
@@ -112,6 +116,39 @@ def gunicorn_url() -> t.Iterator[tuple[str, int]]:
             proc.stderr.close()
 
 
+@pytest.fixture(scope="module")
+def uvicorn_url() -> t.Iterator[tuple[str, int]]:
+    pytest.importorskip("uvicorn", reason="the ASGI door is served by uvicorn (server extra)")
+    port = _free_port()
+    env = {**os.environ, "ROUTEKIT_ENV": "production", "ROUTEKIT_ROOT": str(ROOT)}
+    proc = subprocess.Popen(
+        [
+            sys.executable, "-m", "uvicorn", "--factory", "routekit._cli.start:asgi_app",
+            "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning",
+        ],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            break
+        except OSError:
+            if proc.poll() is not None:
+                message = proc.stderr.read().decode() if proc.stderr else "uvicorn died"
+                raise RuntimeError(message) from None
+            time.sleep(0.05)
+    try:
+        yield ("127.0.0.1", port)
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+        if proc.stderr is not None:
+            proc.stderr.close()
+
+
 Answer = tuple[int, str, list[tuple[str, str]], bytes]
 
 
@@ -133,7 +170,7 @@ def _over_socket(addr: tuple[str, int], case: Case) -> Answer:
         conn.close()
 
 
-def _in_process(app: App, port: int, case: Case) -> Answer:
+def _in_process(app: App, port: int, case: Case, *, door: str = "direct") -> Answer:
     method, target, headers, body = case
     path, _, query = target.partition("?")
     header_list = [("host", f"localhost:{port}")]
@@ -150,8 +187,18 @@ def _in_process(app: App, port: int, case: Case) -> Answer:
         host=f"localhost:{port}",
     )
     sink = BufferSink()
-    app.handle(raw, sink)
+    if door == "asgi":
+        handle_via_asgi(app, raw, sink)
+    else:
+        app.handle(raw, sink)
     return sink.status, sink.reason, sink.headers, sink.body
+
+
+def _standard_reason(status: int) -> str:
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return ""
 
 
 def _comparable(headers: list[tuple[str, str]]) -> list[tuple[str, str]]:
@@ -174,6 +221,24 @@ def test_parity_gunicorn_and_in_process_agree(
     assert in_body == body
 
 
+@pytest.mark.parametrize("case", CORPUS, ids=lambda c: f"{c[0]} {c[1]}")
+def test_parity_uvicorn_and_in_process_agree(
+    uvicorn_url: tuple[str, int], app: App, case: Case
+) -> None:
+    status, reason, headers, body = _over_socket(uvicorn_url, case)
+    in_status, _in_reason, in_headers, in_body = _in_process(app, uvicorn_url[1], case)
+    assert status == in_status
+    # ASGI has no reason phrase: uvicorn writes the standard one.
+    assert reason == _standard_reason(in_status)
+    assert _comparable(headers) == _comparable(in_headers)
+    assert body == in_body
+    # The in-process ASGI driver answers as uvicorn does, reason phrase included.
+    asgi = _in_process(app, uvicorn_url[1], case, door="asgi")
+    assert (asgi[0], asgi[1]) == (status, reason)
+    assert _comparable(asgi[2]) == _comparable(headers)
+    assert asgi[3] == body
+
+
 @pytest.mark.parametrize(
     ("url", "first", "rest"),
     [
@@ -183,11 +248,12 @@ def test_parity_gunicorn_and_in_process_agree(
         ("/api/ticks", b"tick 1\n", b"tick 2\n"),
     ],
 )
-def test_parity_gunicorn_streams_first_chunk_before_handler_finishes(
-    gunicorn_url: tuple[str, int], tmp_path: Path, url: str, first: bytes, rest: bytes
+@pytest.mark.parametrize("server", ["gunicorn_url", "uvicorn_url"])
+def test_parity_servers_stream_first_chunk_before_handler_finishes(
+    request: pytest.FixtureRequest, server: str, tmp_path: Path, url: str, first: bytes, rest: bytes
 ) -> None:
     marker = tmp_path / "go"
-    conn = http.client.HTTPConnection(*gunicorn_url, timeout=10)
+    conn = http.client.HTTPConnection(*request.getfixturevalue(server), timeout=10)
     conn.request("GET", f"{url}?marker={marker}")
     resp = conn.getresponse()
     # The handler is still blocked waiting for the marker: the first chunk arrived on its own.

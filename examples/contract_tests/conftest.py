@@ -71,9 +71,36 @@ def token(client: Client) -> str:
     return t.cast("str", res.json_data()["token"])
 
 
-@pytest.fixture
-def served_blog(router: str, database: str, serve: t.Any) -> t.Any:
-    """``routekit serve <the router's project>`` on a free port, stopped after the test."""
-    command = [sys.executable, "-m", "routekit", "serve", str(ROOTS[router]), "--no-reload"]
-    env = {"DATABASE_URL": database, "JWT_SECRET_KEY": SECRET}
-    return serve(lambda port: [*command, "--port", str(port)], env)
+#: The servers the tutorial is followed on: the dev server, gunicorn (WSGI), uvicorn and
+#: ``routekit start -w 2`` (ASGI, issue #14).
+SERVERS = ("serve", "gunicorn", "uvicorn", "start")
+
+
+def _command(server: str, root: Path, port: int) -> list[str]:
+    python = sys.executable
+    if server == "serve":
+        return [python, "-m", "routekit", "serve", str(root), "--no-reload", "--port", str(port)]
+    if server == "gunicorn":
+        return [python, "-m", "gunicorn", "-w", "1", "-b", f"127.0.0.1:{port}",
+                f"routekit:App({str(root)!r})"]  # fmt: skip
+    if server == "uvicorn":
+        return [python, "-m", "uvicorn", "--factory", "routekit._cli.start:asgi_app",
+                "--port", str(port)]  # fmt: skip
+    return [python, "-m", "routekit", "start", str(root), "--port", str(port), "-w", "2"]
+
+
+@pytest.fixture(params=SERVERS)
+def served_blog(
+    request: pytest.FixtureRequest, router: str, database: str, serve: t.Any, tmp_path: Path
+) -> t.Any:
+    """The router's project on a free port under each of :data:`SERVERS`, stopped after."""
+    server = t.cast("str", request.param)
+    if server in ("uvicorn", "start"):
+        pytest.importorskip("uvicorn", reason="the ASGI servers need uvicorn (server extra)")
+    root = ROOTS[router]
+    env = {"DATABASE_URL": database, "JWT_SECRET_KEY": SECRET, "HOME": str(tmp_path)}
+    if server == "uvicorn":
+        env.update(ROUTEKIT_ROOT=str(root), ROUTEKIT_ENV="production")
+    elif server == "gunicorn":
+        env.update(ROUTEKIT_ENV="production")
+    return serve(lambda port: _command(server, root, port), env)

@@ -16,7 +16,7 @@ import threading
 import time
 import typing as t
 
-from .._aio import call_maybe_async
+from .._aio import acall, leave_loop, run_sync
 from .._wire import BufferSink, Exchange
 from ..errors import NotFoundSignal, RoutekitError
 from . import _policy
@@ -24,7 +24,7 @@ from ._request import Watch, wrap_handler
 from .handler import CacheEntry, CacheHandler, judge
 
 if t.TYPE_CHECKING:
-    from collections.abc import Callable, Mapping
+    from collections.abc import Awaitable, Callable, Mapping
 
     from .._wire import Sink
     from ..loader.routes import AppRoute
@@ -33,8 +33,10 @@ __all__ = ["ResponseCache", "cache_tag", "revalidate_path", "revalidate_tag"]
 
 logger = logging.getLogger("routekit")
 
-#: Runs the route's method functions against an exchange and a sink (``run_app_route``).
-Runner: t.TypeAlias = "Callable[[Mapping[str, Callable[..., t.Any]], Exchange, Sink], None]"
+#: Runs the route's method functions against an exchange and a sink (``run_app_route_async``).
+Runner: t.TypeAlias = (
+    "Callable[[Mapping[str, Callable[..., t.Any]], Exchange, Sink], Awaitable[None]]"
+)
 
 _active: contextvars.ContextVar[ResponseCache | None] = contextvars.ContextVar(
     "routekit_cache", default=None
@@ -112,7 +114,7 @@ class ResponseCache:
 
     # -- the pipeline's seam -----------------------------------------------------------------
 
-    def serve(
+    async def serve(
         self,
         route: AppRoute,
         exchange: Exchange,
@@ -120,14 +122,17 @@ class ResponseCache:
         params: Mapping[str, str | list[str]],
         run: Runner,
     ) -> None:
-        """Answer *exchange* for the app *route*, from the cache when the route is cached."""
+        """Answer *exchange* for the app *route*, from the cache when the route is cached.
+
+        The handler's ``get``/``set`` run as user code does (in the ASGI door's thread pool).
+        """
         token = _active.set(self)
         try:
-            self._serve(route, exchange, sink, params, run)
+            await self._serve(route, exchange, sink, params, run)
         finally:
             _active.reset(token)
 
-    def _serve(
+    async def _serve(
         self,
         route: AppRoute,
         exchange: Exchange,
@@ -143,17 +148,17 @@ class ResponseCache:
             has_static_params=generator is not None,
         )
         if not cached or exchange.raw.method not in ("GET", "HEAD"):
-            run(route.methods, exchange, sink)
+            await run(route.methods, exchange, sink)
             return
         if (
             generator is not None
             and not route.config.dynamic_params
-            and not self._is_listed(route, generator, params)
+            and not await self._is_listed(route, generator, params)
         ):
-            run({"GET": _not_found}, exchange, sink)  # dynamicParams = false: 404
+            await run({"GET": _not_found}, exchange, sink)  # dynamicParams = false: 404
             return
         key = _cache_key(exchange)
-        found = self.handler.get(key)
+        found = await acall(self.handler.get, key)
         if found is not None:
             entry, tags = found
             verdict = judge(entry, tags, self.clock())
@@ -162,19 +167,19 @@ class ResponseCache:
                 if verdict == "stale":
                     self._regenerate(key, route, exchange, run)
                 return
-        buffer, rendered = self._render(route, exchange, run, foreground=True)
+        buffer, rendered = await self._render(route, exchange, run, foreground=True)
         if rendered is None:
             _send(buffer, exchange, sink)  # a dynamic read or an error: sent, not cached
             return
-        self.handler.set(key, rendered)
+        await acall(self.handler.set, key, rendered)
         self._replay(rendered, "MISS", exchange, sink)
 
-    def _is_listed(
+    async def _is_listed(
         self, route: AppRoute, generator: Callable[..., t.Any], params: Mapping[str, t.Any]
     ) -> bool:
         listed = self._static_params.get(id(route))
         if listed is None:
-            result = call_maybe_async(generator)
+            result = await acall(generator)
             listed = [
                 {k: v if isinstance(v, str) else list(v) for k, v in p.items()} for p in result
             ]
@@ -182,7 +187,7 @@ class ResponseCache:
         wanted = {k: v if isinstance(v, str) else list(v) for k, v in params.items()}
         return wanted in listed
 
-    def _render(
+    async def _render(
         self, route: AppRoute, exchange: Exchange, run: Runner, *, foreground: bool
     ) -> tuple[BufferSink, CacheEntry | None]:
         """Render the GET handler into a buffer; the entry, unless it must not be cached."""
@@ -197,7 +202,7 @@ class ResponseCache:
         buffer = BufferSink()
         token = _render_tags.set(tags)
         try:
-            run(methods, record, buffer)
+            await run(methods, record, buffer)
         finally:
             _render_tags.reset(token)
             if foreground:
@@ -250,8 +255,9 @@ class ResponseCache:
         thread.start()
 
     def _background(self, key: str, route: AppRoute, exchange: Exchange, run: Runner) -> None:
+        leave_loop()  # this thread steps the render itself (the copied context ran on a loop)
         try:
-            _buffer, entry = self._render(route, exchange, run, foreground=False)
+            _buffer, entry = run_sync(self._render(route, exchange, run, foreground=False))
             if entry is not None:
                 self.handler.set(key, entry)
             else:

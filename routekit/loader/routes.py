@@ -11,8 +11,8 @@ from __future__ import annotations
 import typing as t
 from dataclasses import dataclass
 
-from ..pages.dispatch import run_pages_route
-from ..web.dispatch import run_app_route, run_edge_route
+from ..pages.dispatch import run_pages_route_async
+from ..web.dispatch import run_app_route_async, run_edge_route_async
 
 if t.TYPE_CHECKING:
     from collections.abc import Callable, Mapping
@@ -55,9 +55,9 @@ class PagesRoute(_HandlerFile):
 
     kind: t.ClassVar[LoadedKind] = "pages"
 
-    def run(self, exchange: Exchange, sink: Sink, params: Params) -> None:
+    async def run(self, exchange: Exchange, sink: Sink, params: Params) -> None:
         """Answer *exchange* through *sink*; a handler's exception propagates (a 500)."""
-        run_pages_route(
+        await run_pages_route_async(
             self.handler,
             self.config,
             exchange,
@@ -73,13 +73,13 @@ class EdgeRoute(_HandlerFile):
 
     kind: t.ClassVar[LoadedKind] = "edge"
 
-    def run(self, exchange: Exchange, sink: Sink, params: Params) -> None:
+    async def run(self, exchange: Exchange, sink: Sink, params: Params) -> None:
         """Answer *exchange* through *sink*; a handler's exception is an empty 500.
 
         The body limit is the file's ``bodySizeLimit``, else the project's.
         """
         limit = self.config.body_size_limit or exchange.body_limit
-        run_edge_route(self.handler, exchange, sink, params, body_limit=limit)
+        await run_edge_route_async(self.handler, exchange, sink, params, body_limit=limit)
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,17 +99,19 @@ class AppRoute:
     config: AppRouteConfig
     methods: Mapping[str, Callable[..., t.Any]]
 
-    def run(self, exchange: Exchange, sink: Sink, params: Params) -> None:
+    async def run(self, exchange: Exchange, sink: Sink, params: Params) -> None:
         """Answer *exchange* through *sink*: 405/OPTIONS/HEAD as Next.js, errors an empty 500."""
         limit = self.config.body_size_limit or exchange.body_limit
 
-        def run(methods: Mapping[str, Callable[..., t.Any]], ex: Exchange, out: Sink) -> None:
-            run_app_route(methods, ex, out, params, name=self.route.relfile, body_limit=limit)
+        async def run(methods: Mapping[str, Callable[..., t.Any]], ex: Exchange, out: Sink) -> None:
+            await run_app_route_async(
+                methods, ex, out, params, name=self.route.relfile, body_limit=limit
+            )
 
         if exchange.cache is None:
-            run(self.methods, exchange, sink)
+            await run(self.methods, exchange, sink)
         else:  # the cache renders GET into a buffer and replays it (routekit.cache.runtime)
-            exchange.cache.serve(self, exchange, sink, params, run)
+            await exchange.cache.serve(self, exchange, sink, params, run)
 
 
 #: What :meth:`~routekit.loader.Loader.load` returns.

@@ -10,20 +10,23 @@ to merge onto the final response (:meth:`MiddlewareOutcome.wrap`).
 
 from __future__ import annotations
 
-import io
+import inspect
 import typing as t
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from .._aio import call_maybe_async
+from .._aio import acall, run_sync
 from .._js.status import reason_phrase
 from .._js.url import resolve_path
+from .._wire import drain, prefetch_body
 from ..config import DEFAULT_BODY_LIMIT, SizeLimit
 from ..errors import InvalidRouteResponseError, MiddlewareRewriteError, ModuleDefinitionError
-from ..web.dispatch import send_web_response
 from ..web.request import request_from_raw
 from ..web.response import Response
+from ..web.send import send_web_response_async
+from ._body import Replay as _Replay
+from ._body import Tee as _Tee
 from .matcher import MiddlewareMatcher, matcher_from_config
 
 if t.TYPE_CHECKING:
@@ -37,6 +40,7 @@ __all__ = [
     "MiddlewareRunner",
     "middleware_function",
     "run_middleware_module",
+    "run_middleware_module_async",
     "strip_internal_headers",
 ]
 
@@ -96,42 +100,6 @@ def middleware_function(module: ModuleType, file: str = "middleware.py") -> t.Ca
         file,
         hint=f"define def {export}(request): ... returning None or a NextResponse.",
     )
-
-
-# --- the request body: readable by the middleware, then again by the route ---------------
-
-
-class _Tee:
-    """The middleware's view of the body: every byte it reads is kept for the route.
-
-    The middleware reads through a :class:`~routekit._wire.BodyReader` with the body limit,
-    so at most the limit plus one byte is ever kept.
-    """
-
-    def __init__(self, stream: t.Any) -> None:
-        self.stream = stream
-        self.buffer = bytearray()
-
-    def read(self, size: int = -1) -> bytes:
-        data: bytes = self.stream.read(size)
-        self.buffer += data
-        return data
-
-
-class _Replay:
-    """The route's view of the body: what the middleware read, then the rest of the stream."""
-
-    def __init__(self, head: bytes, stream: t.Any) -> None:
-        self._head = io.BytesIO(head)
-        self._stream = stream
-
-    def read(self, size: int = -1) -> bytes:
-        data = self._head.read(size)
-        if size < 0:
-            return data + t.cast("bytes", self._stream.read())
-        if not data:
-            return t.cast("bytes", self._stream.read(size))
-        return data
 
 
 # --- the outcome -----------------------------------------------------------------------
@@ -200,6 +168,9 @@ class _MergingSink:
     def finish(self, data: bytes = b"") -> None:
         self._inner.finish(data)
 
+    async def drain(self) -> None:
+        await drain(self._inner)
+
 
 # --- running it ------------------------------------------------------------------------
 
@@ -247,6 +218,23 @@ def run_middleware_module(
     matcher: MiddlewareMatcher | None = None,
     body_limit: SizeLimit = DEFAULT_BODY_LIMIT,
 ) -> MiddlewareOutcome:
+    """:func:`run_middleware_module_async` run from synchronous code (``_aio.run_sync``)."""
+    return run_sync(
+        run_middleware_module_async(
+            module, exchange, sink, file=file, matcher=matcher, body_limit=body_limit
+        )
+    )
+
+
+async def run_middleware_module_async(
+    module: ModuleType,
+    exchange: Exchange,
+    sink: Sink,
+    *,
+    file: str = "middleware.py",
+    matcher: MiddlewareMatcher | None = None,
+    body_limit: SizeLimit = DEFAULT_BODY_LIMIT,
+) -> MiddlewareOutcome:
     """Run the middleware *module* for *exchange* and apply what it returns.
 
     Continuing requests have ``exchange.raw`` updated in place (replaced or added request
@@ -274,11 +262,13 @@ def run_middleware_module(
 
     tee: _Tee | None = None
     if raw.body is not None and raw.method.upper() not in ("GET", "HEAD"):
+        if inspect.iscoroutinefunction(func):
+            await prefetch_body(raw, body_limit.size + 1)  # read on the loop: buffer it
         tee = _Tee(raw.body)
         raw.body = tee
     try:
         request = request_from_raw(raw, body_limit=body_limit)
-        result = call_maybe_async(func, request)
+        result = await acall(func, request)
     finally:
         if tee is not None:
             raw.body = _Replay(bytes(tee.buffer), tee.stream)
@@ -287,10 +277,12 @@ def run_middleware_module(
         return MiddlewareOutcome(ran=True)
     if not isinstance(result, Response):
         raise InvalidRouteResponseError("Expected an instance of Response to be returned")
-    return _apply(result, exchange, sink, request.url)
+    return await _apply(result, exchange, sink, request.url)
 
 
-def _apply(response: Response, exchange: Exchange, sink: Sink, base: str) -> MiddlewareOutcome:
+async def _apply(
+    response: Response, exchange: Exchange, sink: Sink, base: str
+) -> MiddlewareOutcome:
     raw = exchange.raw
     headers = response.headers
     rewrite = headers.get("x-middleware-rewrite")
@@ -317,7 +309,7 @@ def _apply(response: Response, exchange: Exchange, sink: Sink, base: str) -> Mid
         kept = set(dict(forwarded)) | {"set-cookie", "x-middleware-set-cookie"}
         for name in {name for name, _ in headers.raw()} - kept:
             headers.delete(name)
-        send_web_response(response, exchange, sink)
+        await send_web_response_async(response, exchange, sink)
         return MiddlewareOutcome(ran=True, answered=True)
 
     _override_request_headers(raw, response)
@@ -379,8 +371,12 @@ class MiddlewareRunner:
 
     def run(self, exchange: Exchange, sink: Sink) -> MiddlewareOutcome:
         """Run the middleware for *exchange*; see :func:`run_middleware_module`."""
+        return run_sync(self.run_async(exchange, sink))
+
+    async def run_async(self, exchange: Exchange, sink: Sink) -> MiddlewareOutcome:
+        """:meth:`run` as a coroutine (the pipeline's)."""
         module, matcher = self._load()
-        return run_middleware_module(
+        return await run_middleware_module_async(
             module, exchange, sink, file=self.file, matcher=matcher, body_limit=self.body_limit
         )
 

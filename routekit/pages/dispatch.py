@@ -9,11 +9,12 @@ headers kept); in development it propagates to the app's error page.
 
 from __future__ import annotations
 
+import inspect
 import logging
 import typing as t
 
-from .._aio import call_maybe_async
-from .._wire import NOTICE_RETURNED_VALUE, NOTICE_UNENDED
+from .._aio import acall, run_sync
+from .._wire import NOTICE_RETURNED_VALUE, NOTICE_UNENDED, prefetch_body
 from ..errors import RequestBodyError, RequestError, ResponseObjectReturnedError, RoutekitError
 from .request import build_request
 from .response import ApiResponse
@@ -23,7 +24,7 @@ if t.TYPE_CHECKING:
     from ..config import PagesConfig
     from .request import ApiRequest
 
-__all__ = ["Handler", "run_pages_route"]
+__all__ = ["Handler", "run_pages_route", "run_pages_route_async"]
 
 logger = logging.getLogger("routekit")
 
@@ -78,6 +79,30 @@ def run_pages_route(
     external_resolver_timeout: float = 30.0,
     record_chunks: bool = False,
 ) -> ApiResponse:
+    """:func:`run_pages_route_async` run from synchronous code (``_aio.run_sync``)."""
+    return run_sync(
+        run_pages_route_async(
+            handler,
+            config,
+            exchange,
+            sink,
+            params,
+            external_resolver_timeout=external_resolver_timeout,
+            record_chunks=record_chunks,
+        )
+    )
+
+
+async def run_pages_route_async(
+    handler: Handler,
+    config: PagesConfig,
+    exchange: Exchange,
+    sink: Sink,
+    params: t.Mapping[str, str | list[str]],
+    *,
+    external_resolver_timeout: float = 30.0,
+    record_chunks: bool = False,
+) -> ApiResponse:
     """Run one ``pages/api`` request through *handler*, as Next.js' ``apiResolver``.
 
     A :class:`~routekit.errors.RequestError` from body parsing is answered as Next.js'
@@ -97,8 +122,13 @@ def run_pages_route(
     res = ApiResponse(
         exchange, sink, response_limit=config.response_limit, record_chunks=record_chunks
     )
+    if inspect.iscoroutinefunction(handler):
+        # Its reads of req.stream run on the loop: the ASGI door buffers the body first
+        # (up to one byte past the limit; a no-op for WSGI).
+        limit = config.size_limit + 1 if config.body_parser else None
+        await prefetch_body(exchange.raw, limit)
     try:
-        req = build_request(exchange, params, config)
+        req = await acall(build_request, exchange, params, config)
     except RequestError as exc:
         res.status_code = exc.status
         res.status_message = exc.message
@@ -108,7 +138,7 @@ def run_pages_route(
         res.end(exc.message)
         return res
     try:
-        result = call_maybe_async(handler, req, res)
+        result = await acall(handler, req, res)
     except Exception as exc:
         if not _answers_error(exchange, res, exc):
             raise
@@ -121,7 +151,7 @@ def run_pages_route(
             f"API handler should not return a value, received {_js_typeof(result)}.",
         )
     if not res.finished:
-        _end_unended(res, config, exchange, external_resolver_timeout)
+        await acall(_end_unended, res, config, exchange, external_resolver_timeout)
     return res
 
 

@@ -6,16 +6,15 @@ Next.js' ``AppRouteRouteModule`` (method resolution, automatic HEAD/OPTIONS, 405
 
 from __future__ import annotations
 
-import contextlib
 import inspect
 import logging
 import typing as t
-from collections.abc import AsyncIterator, Callable, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
-from .._aio import arity, call_maybe_async, run_coroutine
-from .._js.status import reason_phrase
+from .._aio import acall, arity, run_sync
 from .._js.url import group_query
+from .._wire import prefetch_body
 from ..config import DEFAULT_BODY_LIMIT, SizeLimit
 from ..errors import (
     BodyTooLargeError,
@@ -25,9 +24,11 @@ from ..errors import (
     RequestBodyError,
 )
 from .context import RequestScope, activate_scope, no_scope
-from .cookies import split_cookies_string
-from .response import Response, _chunk_bytes
+from .response import Response
 from .search_params import URLSearchParams
+from .send import fail as _fail
+from .send import send_web_response, send_web_response_async
+from .send import where as _where
 
 if t.TYPE_CHECKING:
     from .._wire import Exchange, Sink
@@ -36,8 +37,11 @@ __all__ = [
     "HTTP_METHODS",
     "RouteContext",
     "run_app_route",
+    "run_app_route_async",
     "run_edge_route",
+    "run_edge_route_async",
     "send_web_response",
+    "send_web_response_async",
 ]
 
 logger = logging.getLogger("routekit")
@@ -72,37 +76,6 @@ def _positional_count(func: Callable[..., t.Any]) -> int:
     return 2 if shape is None else min(shape.maximum, 2)
 
 
-def _where(exchange: Exchange, fallback: str) -> str:
-    return exchange.match.route.relfile if exchange.match is not None else fallback
-
-
-def _fail(exchange: Exchange, exc: BaseException, where: str) -> Response:
-    """Record and log *exc*; Next.js answers an empty 500 in every mode."""
-    exchange.exception = exc
-    logger.error(
-        "Error in route handler %s (%s %s)",
-        where,
-        exchange.raw.method,
-        exchange.raw.url,
-        exc_info=exc,
-    )
-    return Response(None, 500)
-
-
-def _invoke(func: Callable[..., t.Any], args: tuple[t.Any, ...], scope: RequestScope) -> t.Any:
-    with activate_scope(scope):
-        result = func(*args)
-    if inspect.isawaitable(result):
-        return _await_in_scope(result, scope)
-    return result
-
-
-async def _await_in_scope(awaitable: t.Awaitable[t.Any], scope: RequestScope) -> t.Any:
-    # The coroutine may run on a helper thread's loop: enter the scope inside it.
-    with activate_scope(scope):
-        return await awaitable
-
-
 def _check_app_response(result: object, where: str, method: str, url: str) -> Response:
     if not isinstance(result, Response):
         raise InvalidRouteResponseError(
@@ -135,6 +108,19 @@ def run_app_route(
     name: str = "app route",
     body_limit: SizeLimit = DEFAULT_BODY_LIMIT,
 ) -> None:
+    """:func:`run_app_route_async` run from synchronous code (``_aio.run_sync``)."""
+    run_sync(run_app_route_async(methods, exchange, sink, params, name=name, body_limit=body_limit))
+
+
+async def run_app_route_async(
+    methods: Mapping[str, Callable[..., t.Any]],
+    exchange: Exchange,
+    sink: Sink,
+    params: Mapping[str, str | list[str]],
+    *,
+    name: str = "app route",
+    body_limit: SizeLimit = DEFAULT_BODY_LIMIT,
+) -> None:
     """Answer *exchange* with an app route's method functions (``{"GET": GET}``), per §2 of
     the spec: automatic ``HEAD`` and ``OPTIONS``, 405 for a missing method, 400 for one
     outside Next.js' seven.
@@ -152,7 +138,7 @@ def run_app_route(
 
     method = exchange.raw.method
     if method not in HTTP_METHODS:
-        send_web_response(Response(None, 400), exchange, sink)
+        await send_web_response_async(Response(None, 400), exchange, sink)
         return
     handler = methods.get(method)
     if handler is None and method == "HEAD":
@@ -161,24 +147,28 @@ def run_app_route(
         allow = {"OPTIONS", *methods}
         if "GET" in methods:
             allow.add("HEAD")
-        send_web_response(Response(None, 204, {"allow": ", ".join(sorted(allow))}), exchange, sink)
+        allow_line = {"allow": ", ".join(sorted(allow))}
+        await send_web_response_async(Response(None, 204, allow_line), exchange, sink)
         return
     if handler is None:
-        send_web_response(Response(None, 405), exchange, sink)
+        await send_web_response_async(Response(None, 405), exchange, sink)
         return
 
     where = _where(exchange, name)
     _refuse_declared_oversize(exchange, body_limit)
+    if inspect.iscoroutinefunction(handler):
+        await prefetch_body(exchange.raw, body_limit.size + 1)  # read on the loop: buffer it
     try:
         request = request_from_raw(exchange.raw, body_limit=body_limit)
     except Exception as exc:
-        send_web_response(_fail(exchange, exc, where), exchange, sink)
+        await send_web_response_async(_fail(exchange, exc, where), exchange, sink)
         return
     scope = RequestScope(request, exchange.mode)
     args = (request, RouteContext(dict(params)))[: _positional_count(handler)]
     response: Response
     try:
-        result = call_maybe_async(_invoke, handler, args, scope)
+        with activate_scope(scope):
+            result = await acall(handler, *args)
         response = scope.apply_cookies(_check_app_response(result, where, method, exchange.raw.url))
     except RedirectSignal as signal:
         redirect = Response(None, signal.status, {"location": signal.url})
@@ -189,7 +179,7 @@ def run_app_route(
         raise  # the client's fault, not the handler's: answered by the pipeline
     except Exception as exc:
         response = _fail(exchange, exc, where)
-    send_web_response(response, exchange, sink)
+    await send_web_response_async(response, exchange, sink)
 
 
 def _edge_query(
@@ -220,6 +210,18 @@ def run_edge_route(
     *,
     body_limit: SizeLimit = DEFAULT_BODY_LIMIT,
 ) -> None:
+    """:func:`run_edge_route_async` run from synchronous code (``_aio.run_sync``)."""
+    run_sync(run_edge_route_async(handler, exchange, sink, params, body_limit=body_limit))
+
+
+async def run_edge_route_async(
+    handler: Callable[..., t.Any],
+    exchange: Exchange,
+    sink: Sink,
+    params: Mapping[str, str | list[str]],
+    *,
+    body_limit: SizeLimit = DEFAULT_BODY_LIMIT,
+) -> None:
     """Answer *exchange* with an edge pages handler (``config = {"runtime": "edge"}``).
 
     One function for every method, no 405 and no automatic HEAD/OPTIONS; route params are
@@ -232,6 +234,8 @@ def run_edge_route(
 
     where = _where(exchange, getattr(handler, "__module__", "edge handler"))
     _refuse_declared_oversize(exchange, body_limit)
+    if inspect.iscoroutinefunction(handler):
+        await prefetch_body(exchange.raw, body_limit.size + 1)
     try:
         request = request_from_raw(
             exchange.raw,
@@ -243,7 +247,7 @@ def run_edge_route(
             body_limit=body_limit,
         )
         with no_scope():
-            result = call_maybe_async(handler, request)
+            result = await acall(handler, request)
         if not isinstance(result, Response):
             raise InvalidRouteResponseError(
                 f"Expected an instance of Response to be returned (the edge handler in "
@@ -254,96 +258,4 @@ def run_edge_route(
         raise
     except Exception as exc:
         response = _fail(exchange, exc, where)
-    send_web_response(response, exchange, sink)
-
-
-def _header_lines(response: Response) -> list[tuple[str, str]]:
-    lines: list[tuple[str, str]] = []
-    for name, value in response.headers:
-        if name == "x-middleware-set-cookie":
-            continue  # internal: carries middleware cookies to cookies(), never to clients
-        if name == "set-cookie":
-            lines.extend(("set-cookie", cookie) for cookie in split_cookies_string(value))
-        else:
-            lines.append((name, value))
-    return lines
-
-
-class _Done:
-    pass
-
-
-_DONE = _Done()
-
-
-async def _next_chunk(iterator: AsyncIterator[t.Any]) -> t.Any:
-    try:
-        return await iterator.__anext__()
-    except StopAsyncIteration:
-        return _DONE
-
-
-def _close(source: object) -> None:
-    """Close a generator body so its ``finally`` blocks run (the client may have left)."""
-    try:
-        if hasattr(source, "aclose"):
-            run_coroutine(t.cast("t.Any", source).aclose())
-        elif hasattr(source, "close"):
-            t.cast("t.Any", source).close()
-    except Exception:
-        logger.warning("Closing the response body iterator failed", exc_info=True)
-
-
-def send_web_response(response: Response, exchange: Exchange, sink: Sink) -> None:
-    """Write *response* through *sink*: status, headers (one line per cookie), then the body.
-
-    Iterator bodies are written chunk by chunk as produced; HEAD gets no body. When the
-    client goes away the iterator is closed, so an endless stream ends. An error raised by
-    the iterator mid-stream is logged and kept in ``exchange.exception``, and
-    ``exchange.aborted`` tells the door to cut the connection.
-    """
-    try:
-        source = response._take_body()
-    except Exception as exc:
-        response, source = _fail(exchange, exc, _where(exchange, exchange.raw.path)), None
-    lines = _header_lines(response)
-    if (
-        source is None
-        and exchange.raw.method != "HEAD"
-        and response.status >= 200
-        and response.status not in (204, 304)
-        and not any(name.lower() == "content-length" for name, _ in lines)
-    ):
-        # Next.js ends a body-less response with res.end(): Node then says Content-Length: 0.
-        lines.append(("content-length", "0"))
-    sink.start(response.status, response.status_text or reason_phrase(response.status), lines)
-    if source is None or isinstance(source, bytes):
-        sink.finish(b"" if source is None or exchange.raw.method == "HEAD" else source)
-        return
-    if exchange.raw.method == "HEAD":
-        _close(source)
-        sink.finish()
-        return
-    try:
-        while not sink.disconnected:
-            if isinstance(source, AsyncIterator):
-                chunk = run_coroutine(_next_chunk(source))
-            else:
-                chunk = next(source, _DONE)
-            if chunk is _DONE:
-                break
-            data = _chunk_bytes(chunk)
-            if not data:
-                continue
-            try:
-                sink.write(data)
-            except OSError:  # ConnectionError from our sinks, broken pipes from servers
-                break
-    except Exception as exc:
-        _fail(exchange, exc, _where(exchange, exchange.raw.path))
-        # The head is out: ending the response normally would pass the cut for complete.
-        exchange.aborted = True
-    finally:
-        _close(source)
-    with contextlib.suppress(OSError):
-        sink.finish()
+    await send_web_response_async(response, exchange, sink)

@@ -1,6 +1,7 @@
 """Real servers for the adversarial suite, and a raw-socket client that controls every byte.
 
-Each door (``gunicorn -w 2`` and ``routekit serve --prod``) is started once per test session
+Each door (``gunicorn -w 2``, ``routekit serve --prod`` and ``routekit start``, uvicorn) is
+started once per test session
 (per xdist worker) on a port the server picked itself (``:0``), serving
 ``tests/fixtures/adversarial``. Tests send hand-written bytes with :meth:`Door.send` and get
 a :class:`Reply` that says whether the response was complete (a terminating chunk, or as
@@ -30,7 +31,7 @@ from routekit_pytest import Client
 
 SITE = Path(__file__).resolve().parent.parent / "fixtures" / "adversarial"
 _PORT = re.compile(rb"http://127\.0\.0\.1:([1-9]\d*)")
-DOORS = ("gunicorn", "serve")
+DOORS = ("gunicorn", "serve", "uvicorn")
 
 
 @dataclass
@@ -246,9 +247,19 @@ def serve_door(tmp_path_factory: pytest.TempPathFactory) -> t.Iterator[Door]:
         yield Door("serve", port)
 
 
+@pytest.fixture(scope="session")
+def uvicorn_door(tmp_path_factory: pytest.TempPathFactory) -> t.Iterator[Door]:
+    """``routekit start``: the ASGI door on uvicorn (one worker)."""
+    pytest.importorskip("uvicorn", reason="the ASGI door is served by uvicorn (server extra)")
+    logs = tmp_path_factory.mktemp("uvicorn")
+    command = [sys.executable, "-m", "routekit", "start", str(SITE), "--port", "0"]
+    with _server(command, logs) as port:
+        yield Door("uvicorn", port)
+
+
 @pytest.fixture(params=DOORS)
 def door(request: pytest.FixtureRequest) -> Door:
-    """Each test that takes ``door`` runs against gunicorn and against ``routekit serve``."""
+    """Each test that takes ``door`` runs against gunicorn, ``routekit serve`` and uvicorn."""
     return t.cast("Door", request.getfixturevalue(f"{request.param}_door"))
 
 

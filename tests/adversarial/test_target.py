@@ -106,7 +106,9 @@ def test_ten_thousand_query_params(door, inproc, same_key: bool) -> None:
     query = _many(10_000, same_key)
     started = time.monotonic()
     reply = door.request("GET", f"/api/url?{query}")
-    assert reply.status == 414  # both servers cap the request line (gunicorn 4 KB, werkzeug 64 KB)
+    # Every server caps the request line (gunicorn 4 KB, werkzeug 64 KB); uvicorn's parser
+    # refuses it as a bad request.
+    assert reply.status == (400 if door.name == "uvicorn" else 414)
     form = door.request(
         "POST",
         "/api/echo",
